@@ -1,0 +1,22 @@
+{
+    "name": "COKA Call Center Leads",
+    "summary": "Lead intake, round-robin assignment, Do Not Contact, tickets and contact fields",
+    "version": "18.0.1.0.0",
+    "category": "Call Center",
+    "website": "https://coka.vn",
+    "author": "COKA",
+    "license": "LGPL-3",
+    "depends": ["crm", "coka_pbx"],
+    "external_dependencies": {"python": ["phonenumbers", "openpyxl"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/coka_crm_leads_rules.xml",
+        "data/coka_crm_leads_data.xml",
+        "views/coka_ticket_views.xml",
+        "views/crm_lead_views.xml",
+        "views/coka_crm_leads_menus.xml",
+    ],
+    "demo": [
+        "demo/coka_crm_leads_demo.xml",
+    ],
+}

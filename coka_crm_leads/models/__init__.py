@@ -1,0 +1,3 @@
+from . import crm_lead
+from . import coka_pbx_call
+from . import coka_ticket

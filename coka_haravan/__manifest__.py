@@ -1,0 +1,15 @@
+{
+    "name": "COKA Call Center Haravan",
+    "summary": "Sync contacts and leads to Haravan customers",
+    "version": "18.0.1.0.0",
+    "category": "Call Center",
+    "website": "https://coka.vn",
+    "author": "COKA",
+    "license": "LGPL-3",
+    "depends": ["coka_crm_leads"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+    ],
+}

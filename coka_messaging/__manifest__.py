@@ -1,0 +1,21 @@
+{
+    "name": "COKA Call Center Messaging",
+    "summary": "SMS brandname and Zalo ZNS templates and sending through Vietnamese providers",
+    "version": "18.0.1.0.0",
+    "category": "Call Center",
+    "website": "https://coka.vn",
+    "author": "COKA",
+    "license": "LGPL-3",
+    "depends": ["sms", "coka_pbx"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/coka_messaging_rules.xml",
+        "views/coka_message_template_views.xml",
+        "views/coka_message_views.xml",
+        "views/coka_messaging_menus.xml",
+    ],
+    "demo": [
+        "demo/coka_messaging_demo.xml",
+    ],
+}

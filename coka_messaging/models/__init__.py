@@ -1,0 +1,2 @@
+from . import coka_message_template
+from . import coka_message

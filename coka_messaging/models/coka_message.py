@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class CokaMessage(models.Model):
+    """One SMS or ZNS message sent to a contact, with its delivery status (SPEC MSG-3)."""
+
+    _name = "coka.message"
+    _description = "Message"
+    _order = "id desc"
+
+    template_id = fields.Many2one("coka.message.template", ondelete="restrict")
+    channel = fields.Selection([("sms", "SMS"), ("zns", "Zalo ZNS")], required=True)
+    partner_id = fields.Many2one("res.partner", string="Contact", index=True)
+    number = fields.Char(required=True)
+    body = fields.Text()
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+    )
+    provider_message_ref = fields.Char(string="Provider Message ID", readonly=True)
+    error_code = fields.Char(readonly=True)
+    error_message = fields.Text(readonly=True)
+    user_id = fields.Many2one("res.users", string="Sent By", default=lambda self: self.env.user)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )

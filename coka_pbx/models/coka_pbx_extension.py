@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CokaPbxExtension(models.Model):
+    """An extension ("máy nhánh") of the PBX, used by one agent (SPEC PBX-2)."""
+
+    _name = "coka.pbx.extension"
+    _description = "Extension"
+    _order = "number, id"
+    _rec_names_search = ["number", "user_id"]
+
+    number = fields.Char(required=True, help="Extension number dialled inside the PBX, e.g. 101.")
+    user_id = fields.Many2one("res.users", string="Agent", index=True, ondelete="set null")
+    hotline_id = fields.Many2one(
+        "coka.pbx.hotline",
+        string="Default Hotline",
+        help="Hotline shown to customers when this agent calls out.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    agent_status = fields.Selection(related="user_id.coka_agent_status")
+    last_call_end = fields.Datetime(
+        readonly=True, help="End of the last call of this extension, for longest-idle routing."
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "number_company_uniq",
+            "unique(number, company_id)",
+            "This extension number already exists in the company.",
+        ),
+    ]
+
+    @api.depends("number", "user_id")
+    def _compute_display_name(self):
+        for extension in self:
+            if extension.user_id:
+                extension.display_name = f"{extension.number} - {extension.user_id.name}"
+            else:
+                extension.display_name = extension.number
+
+    @api.constrains("number")
+    def _check_number(self):
+        for extension in self:
+            if not (extension.number or "").strip().isdigit():
+                raise ValidationError(
+                    self.env._(
+                        "The extension number %(number)s must contain digits only.",
+                        number=extension.number,
+                    )
+                )

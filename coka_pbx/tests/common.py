@@ -1,0 +1,44 @@
+from odoo.tests.common import TransactionCase, new_test_user
+
+
+class CokaPbxCase(TransactionCase):
+    """Shared data built by the tests themselves (never demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.agent_1 = new_test_user(cls.env, login="pbx_agent_1", groups="coka_pbx.group_agent")
+        cls.agent_2 = new_test_user(cls.env, login="pbx_agent_2", groups="coka_pbx.group_agent")
+        cls.manager = new_test_user(cls.env, login="pbx_manager", groups="coka_pbx.group_manager")
+        cls.provider = cls.env["coka.pbx.provider"].create(
+            {"name": "Test PBX", "code": "test-pbx", "webhook_secret": "s3cret"}
+        )
+        cls.hotline = cls.env["coka.pbx.hotline"].create(
+            {"number": "028 7300 9999", "provider_id": cls.provider.id, "is_default": True}
+        )
+        cls.ext_1, cls.ext_2 = cls.env["coka.pbx.extension"].create(
+            [
+                {"number": "201", "user_id": cls.agent_1.id, "hotline_id": cls.hotline.id},
+                {"number": "202", "user_id": cls.agent_2.id, "hotline_id": cls.hotline.id},
+            ]
+        )
+
+    @classmethod
+    def _create_call(cls, user, number="0912345678", **vals):
+        extension = user.coka_extension_ids[:1]
+        return cls.env["coka.pbx.call"].create(
+            {
+                "provider_id": cls.provider.id,
+                "provider_call_id": vals.pop("provider_call_id", f"call-{user.login}-{number}"),
+                "hotline_id": cls.hotline.id,
+                "direction": "inbound",
+                "from_number": number,
+                "customer_number": number,
+                "extension_id": extension.id,
+                "user_id": user.id,
+                "status": "answered",
+                **vals,
+            }
+        )

@@ -1,0 +1,65 @@
+"""End-to-end: README command 1's promise on the demo database, over real HTTP/JSON-RPC
+against an Odoo server started with --workers=2 (issue 2, SPEC SEC-1, REL-4)."""
+
+import pytest
+
+from .odoo_server import RpcError
+
+AGENT = ("hoa", "hoa")
+MANAGER = ("quanly", "quanly")
+
+
+def _call_center_menus(session):
+    """The Call Center sub-menus the web client would show to this session's user."""
+    status, menus = session.request("/web/webclient/load_menus/1", method="GET")
+    assert status == 200, menus
+    root = next(m for m in menus.values() if m.get("xmlid") == "coka_pbx.menu_root")
+    return {menus[str(child)]["xmlid"] for child in root["children"]}
+
+
+def test_login_page_answers(demo_server):
+    status, body = demo_server.session().request("/web/login", method="GET")
+    assert status == 200
+    assert "oe_login_form" in body
+
+
+def test_wrong_password_is_refused(demo_server):
+    session = demo_server.session()
+    with pytest.raises(RpcError) as error:
+        session.authenticate("hoa", "not-her-password")
+    assert "AccessDenied" in error.value.name
+
+
+def test_agent_reads_calls_and_contacts_not_billing(demo_server):
+    session = demo_server.session()
+    session.authenticate(*AGENT)
+    menus = _call_center_menus(session)
+    assert {"coka_pbx.coka_pbx_call_menu", "coka_pbx.res_partner_menu"} <= menus
+    assert "coka_pbx_billing.menu_billing" not in menus
+    assert "coka_pbx.menu_configuration" not in menus
+    # The menus are not just hidden: the records behind billing are refused.
+    with pytest.raises(RpcError) as error:
+        session.execute("coka.coin.wallet", "search_read", [], fields=["balance"])
+    assert error.value.name == "odoo.exceptions.AccessError"
+    # His calls are readable; the other agents' are not (SPEC SEC-2).
+    calls = session.execute("coka.pbx.call", "search_read", [], fields=["user_id"])
+    assert calls, "the demo agent 101 has calls"
+    assert {call["user_id"][0] for call in calls} == {session.uid}
+
+
+def test_manager_sees_configuration_and_all_calls(demo_server):
+    session = demo_server.session()
+    session.authenticate(*MANAGER)
+    menus = _call_center_menus(session)
+    assert "coka_pbx.menu_configuration" in menus
+    assert "coka_pbx_billing.menu_billing" not in menus
+    calls = session.execute("coka.pbx.call", "search_read", [], fields=["user_id"])
+    assert len({call["user_id"][0] for call in calls}) >= 2
+
+
+def test_admin_sees_billing_and_the_demo_wallet(demo_server):
+    session = demo_server.session()
+    session.authenticate("admin", "admin")
+    assert "coka_pbx_billing.menu_billing" in _call_center_menus(session)
+    wallets = session.execute("coka.coin.wallet", "search_read", [], fields=["balance"])
+    assert [wallet["balance"] for wallet in wallets] == [5000000]

@@ -1,0 +1,38 @@
+"""Pure tests of the one phone normaliser (SPEC PBX-4): no database."""
+
+import pytest
+
+from odoo.addons.coka_pbx.tools import phone
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0912345678", "0912 345 678", "84912345678", "+84 912 345 678", "(091) 2345678", "912345678"],
+)
+def test_mobile_forms_share_one_key(typed):
+    assert phone.to_e164(typed) == "+84912345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("028 3822 1234", "+842838221234"),
+        ("024 3825 6789", "+842438256789"),
+        ("+84 28 3822 1234", "+842838221234"),
+        ("1900 6750", "+8419006750"),
+        ("0842 345 678", "+84842345678"),
+    ],
+)
+def test_landlines_and_service_numbers(typed, key):
+    assert phone.to_e164(typed) == key
+
+
+@pytest.mark.parametrize("junk", [None, "", "   ", "abc", "123", "0000000000", 912345678, "+"])
+def test_invalid_numbers_give_false_and_never_raise(junk):
+    assert phone.to_e164(junk) is False
+
+
+def test_display_form_is_national_for_vietnam():
+    assert phone.to_display("+84912345678") == "0912 345 678"
+    assert phone.to_display("not a number") == "not a number"
+    assert phone.to_display("+33 1 42 68 53 00").startswith("+33")
