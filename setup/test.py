@@ -126,14 +126,24 @@ def run_pytest(config, tally, extra):
     if not junit.exists():
         tally.add(failed=1, reason=f"pytest did not run (exit {result.returncode})")
         return
-    suite = ET.parse(junit).getroot()
-    suites = [suite] if suite.tag == "testsuite" else list(suite)
-    tests = sum(int(s.get("tests", 0)) for s in suites)
-    bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-    skipped = sum(int(s.get("skipped", 0)) for s in suites)
-    tally.add(passed=tests - bad - skipped, failed=bad, reason=f"pytest: {bad} failed")
+    # One outcome per test function: subtests fold into their test.
+    outcomes = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        key = (case.get("classname"), case.get("name"))
+        kinds = {child.tag for child in case}
+        if kinds & {"failure", "error"}:
+            outcomes[key] = "failed"
+        elif "skipped" in kinds and outcomes.get(key) != "failed":
+            outcomes[key] = "skipped"
+        else:
+            outcomes.setdefault(key, "passed")
+    counts = {kind: list(outcomes.values()).count(kind) for kind in ("passed", "failed", "skipped")}
+    bad, skipped = counts["failed"], counts["skipped"]
+    tally.add(passed=counts["passed"], failed=bad, reason=f"pytest: {bad} failed")
     if skipped:
         tally.add(failed=skipped, reason=f"pytest: {skipped} skipped (nothing may be skipped)")
+    if not outcomes:
+        tally.add(failed=1, reason="pytest ran no test")
     if result.returncode and not bad:
         tally.add(failed=1, reason=f"pytest exited {result.returncode}")
 

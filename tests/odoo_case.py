@@ -14,5 +14,5 @@ class SuiteCase(TransactionCase):
     test_sequence = 0
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
         cls.test_class = cls.__name__
+        return super().__init_subclass__(**kwargs)
