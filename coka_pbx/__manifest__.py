@@ -13,6 +13,7 @@
         "security/coka_pbx_groups.xml",
         "security/ir.model.access.csv",
         "security/coka_pbx_rules.xml",
+        "data/coka_pbx_data.xml",
         "views/coka_pbx_provider_views.xml",
         "views/coka_pbx_hotline_views.xml",
         "views/coka_pbx_extension_views.xml",

@@ -225,3 +225,20 @@ def write_config(path, data_dir, **options):
 def odoo_command(config, *args):
     """The command line that runs Odoo with this Python and config file."""
     return [sys.executable, "-m", "odoo", "-c", str(config), *args]
+
+
+def copy_database(source, target, data_dir):
+    """Copy a database and its filestore (``CREATE DATABASE ... TEMPLATE``)."""
+    drop_database(target, data_dir)
+    conn = _connect()
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(target), sql.Identifier(source)
+            )
+        )
+    conn.close()
+    filestore = Path(data_dir) / "filestore"
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / target)

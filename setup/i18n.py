@@ -13,8 +13,9 @@ that list is empty.
 import subprocess
 import sys
 
-import coka_env as env
 import polib
+
+import coka_env as env
 
 TEST_CONFIG = env.LOCAL / "test" / "odoo.conf"
 TEST_DB = "coka_test"

@@ -26,6 +26,7 @@ WORK = env.LOCAL / "test"
 DATA_DIR = WORK / "data"
 TEST_DB = os.environ.get("COKA_TEST_DB", "coka_test")
 DEMO_DB = os.environ.get("COKA_TEST_DEMO_DB", "coka_test_demo")
+E2E_DB = os.environ.get("COKA_TEST_E2E_DB", "coka_test_e2e")
 STEP_TIMEOUT = 40 * 60
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
@@ -106,6 +107,7 @@ def run_pytest(config, tally, extra):
         os.environ,
         COKA_ODOO_CONFIG=str(config),
         COKA_TEST_DEMO_DB=DEMO_DB,
+        COKA_TEST_E2E_DB=E2E_DB,
         COKA_TEST_WORK=str(WORK),
     )
     command = [
@@ -209,6 +211,8 @@ def main():
     for name, _log, process in installs:
         code = process.wait(timeout=STEP_TIMEOUT)
         tally.add(passed=int(code == 0), failed=int(code != 0), reason=f"{name}: exit code {code}")
+    # The end-to-end tests write through real servers: they get their own copy.
+    env.copy_database(TEST_DB, E2E_DB, DATA_DIR)
     run, failed = odoo_test_counts(test_log)
     env.say(f"Odoo tests: {run - failed} passed, {failed} failed")
     if not run:

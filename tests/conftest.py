@@ -5,6 +5,7 @@ import os
 import pytest
 
 from .odoo_server import ROOT, OdooServer
+from .pbx_world import PbxWorld
 
 
 def _config():
@@ -23,3 +24,21 @@ def demo_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_server():
+    """A real Odoo with ``--workers=2`` on a copy of the test database (no demo data)."""
+    server = OdooServer(_config(), os.environ.get("COKA_TEST_E2E_DB", "coka_test_e2e"), name="e2e")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pbx(e2e_server):
+    """A PBX simulator wired to the e2e server: provider, hotline, three agents (PBX-10)."""
+    world = PbxWorld(e2e_server)
+    world.setup()
+    yield world
+    world.simulator.stop()

@@ -149,7 +149,10 @@ class PbxSimulator:
         self._server.simulator = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="pbx-simulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="pbx-simulator",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -417,7 +420,14 @@ class PbxSimulator:
         return steps
 
     def inbound_call(
-        self, hotline, caller, answer=True, talk_seconds=42, ring_seconds=5, recording=True, cost=None
+        self,
+        hotline,
+        caller,
+        answer=True,
+        talk_seconds=42,
+        ring_seconds=5,
+        recording=True,
+        cost=None,
     ):
         """A whole inbound call: route, then ringing, answered, ended, recording.ready.
 

@@ -7,3 +7,4 @@ from . import coka_pbx_hotline
 from . import coka_pbx_ring_member
 from . import coka_pbx_extension
 from . import coka_pbx_call
+from . import coka_pbx_event

@@ -1,4 +1,13 @@
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html_escape
+
+from ..tools import cdr, phone
+from ..tools.pbx_client import ProviderError
+
+_logger = logging.getLogger(__name__)
 
 CALL_STATUSES = [
     ("ringing", "Ringing"),
@@ -69,8 +78,407 @@ class CokaPbxCall(models.Model):
         ("talk_seconds_positive", "CHECK(talk_seconds >= 0)", "Talk time cannot be negative."),
     ]
 
+    event_ids = fields.One2many("coka.pbx.event", "call_id", string="Events")
+    held = fields.Boolean(readonly=True, copy=False)
+    muted = fields.Boolean(readonly=True, copy=False)
+
     @api.depends("talk_seconds", "hotline_id.too_long_minutes")
     def _compute_too_long(self):
         for call in self:
             limit = call.hotline_id.too_long_minutes
             call.too_long = bool(limit) and call.talk_seconds > limit * 60
+
+    # Webhook ingestion (SPEC PBX-5, PBX-6) ----------------------------------------------
+
+    @api.model
+    def _coka_ingest_event(self, provider, event):
+        """Apply one authenticated PBX event; called with ``sudo()`` by the webhook.
+
+        :param provider: the ``coka.pbx.provider`` that sent it
+        :param dict event: the parsed event (``tools.cdr.parse_event``)
+        :return: the JSON answer
+        """
+        self = self.with_context(tracking_disable=True, mail_notrack=True)
+        claimed = self.env["coka.pbx.event"]._coka_claim(provider, event)
+        if not claimed:
+            return {"ok": True, "duplicate": True}
+        call, created = self._coka_lock_call(provider, event)
+        values = cdr.fold_event({"status": None} if created else call._coka_event_state(), event)
+        values.update(call._coka_prepare_event_vals(provider, event))
+        call.write(values)
+        claimed.call_id = call
+        if event["event"] == "call.ended":
+            call._coka_on_call_ended()
+        return {"ok": True, "call_id": call.id}
+
+    @api.model
+    def _coka_lock_call(self, provider, event):
+        """Find or create the call of an event, locked until the transaction ends.
+
+        ``INSERT ... ON CONFLICT DO NOTHING`` then ``SELECT ... FOR UPDATE``: two events of a
+        new call arriving at once create one call; the loser of the race gets a
+        serialisation error and Odoo replays its request.
+
+        :return: ``(call, created)``
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO coka_pbx_call (
+                provider_id, provider_call_id, company_id, direction, status, start_date,
+                create_uid, write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, 'ringing', %s, %s, %s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (provider_id, provider_call_id, company_id) DO NOTHING
+            RETURNING id
+            """,
+            [
+                provider.id,
+                event["call_id"],
+                provider.company_id.id,
+                event["direction"],
+                event["timestamp"],
+                self.env.uid,
+                self.env.uid,
+            ],
+        )
+        row = cr.fetchone()
+        if row:
+            return self.browse(row[0]), True
+        cr.execute(
+            """
+            SELECT id FROM coka_pbx_call
+             WHERE provider_id = %s AND provider_call_id = %s AND company_id = %s
+               FOR UPDATE
+            """,
+            [provider.id, event["call_id"], provider.company_id.id],
+        )
+        return self.browse(cr.fetchone()[0]), False
+
+    def _coka_event_state(self):
+        """The stored state ``tools.cdr.fold_event`` folds an event into."""
+        self.ensure_one()
+        return {
+            "status": self.status,
+            "start_date": self.start_date,
+            "answer_date": self.answer_date,
+            "end_date": self.end_date,
+            "last_event_date": self.last_event_date,
+        }
+
+    def _coka_prepare_event_vals(self, provider, event):
+        """Hotline, extension, agent and customer of the call, filled as events tell them.
+
+        Hook for other modules (leads link the call to an open lead).
+        """
+        self.ensure_one()
+        values = {}
+        company = provider.company_id
+        if not self.hotline_id and event["hotline"]:
+            hotline = self.env["coka.pbx.hotline"]._coka_find(company, event["hotline"])
+            if hotline:
+                values["hotline_id"] = hotline.id
+        if event["extension"] and event["event"] != "recording.ready":
+            extension = self.env["coka.pbx.extension"].search(
+                [("number", "=", event["extension"]), ("company_id", "=", company.id)], limit=1
+            )
+            if extension and extension != self.extension_id:
+                values.update(extension_id=extension.id, user_id=extension.user_id.id)
+        if not self.from_number and event["from"]:
+            values["from_number"] = event["from"]
+        if not self.to_number and event["to"]:
+            values["to_number"] = event["to"]
+        if not self.customer_number:
+            number = cdr.customer_number(event)
+            key = phone.to_e164(number)
+            values["customer_number"] = key or number
+            if key and not self.partner_id:
+                partner = self._coka_find_or_register_partner(company, key, event["direction"])
+                values["partner_id"] = partner.id
+        return values
+
+    @api.model
+    def _coka_find_or_register_partner(self, company, key, direction):
+        """The contact of a number; unknown inbound callers become contacts (SPEC PBX-5)."""
+        Partner = self.env["res.partner"].with_company(company)
+        partner = Partner.search(
+            [
+                "|",
+                ("coka_mobile_e164", "=", key),
+                ("coka_phone_e164", "=", key),
+                ("company_id", "in", (False, company.id)),
+            ],
+            limit=1,
+        )
+        if partner or direction != "inbound" or not company.coka_auto_register_callers:
+            return partner
+        display = phone.to_display(key)
+        lang = company.partner_id.lang or self.env.lang
+        name = self.with_context(lang=lang).env._("Customer %(number)s", number=display)
+        field = "mobile" if phone.is_mobile(key) else "phone"
+        return Partner.create(
+            {
+                "name": name,
+                field: display,
+                "coka_customer_type": "prospect",
+                "coka_source": "phone",
+                "company_id": company.id,
+            }
+        )
+
+    def _coka_on_call_ended(self):
+        """After ``call.ended``: remember when the agent was last busy (longest idle).
+
+        Hook: the sticky-agent rule remembers the agent here.
+        """
+        for call in self:
+            if call.extension_id and call.end_date:
+                last = call.extension_id.last_call_end
+                if not last or last < call.end_date:
+                    call.extension_id.last_call_end = call.end_date
+
+    # Click-to-call and call control (SPEC PBX-8) -----------------------------------------
+
+    @api.model
+    def _coka_check_contactable(self, number_e164, partner):
+        """Refuse numbers that must not be called. Hook: Do Not Contact (leads module).
+
+        :raise UserError: with the reason
+        """
+        return True
+
+    @api.model
+    def _coka_agent_extension(self):
+        """The extension the current user calls from; clear errors when he cannot call."""
+        user = self.env.user
+        if user.coka_agent_status != "on":
+            raise UserError(self.env._("Your status is OFF: switch it ON to make calls."))
+        extensions = user.coka_extension_ids.filtered("active")
+        if not extensions:
+            raise UserError(self.env._("You have no extension: ask a manager to give you one."))
+        extension = extensions._coka_filter_routable()[:1]
+        if not extension:
+            raise UserError(self.env._("Your extension cannot make calls at the moment."))
+        return extension
+
+    @api.model
+    def _coka_originate(self, number, partner=None):
+        """Call ``number`` from the current agent's extension (SPEC PBX-8).
+
+        :param str number: the customer's number in any usual form
+        :param partner: the ``res.partner`` called, found from the number when not given
+        :return: the new outbound ``coka.pbx.call``
+        """
+        extension = self._coka_agent_extension()
+        key = phone.to_e164(number)
+        if not key:
+            raise UserError(
+                self.env._("%(number)s is not a valid phone number.", number=number or "")
+            )
+        partner = partner or self.env["res.partner"]._coka_search_phone(key, limit=1)
+        self._coka_check_contactable(key, partner)
+        company = extension.company_id
+        hotline = extension.hotline_id or company._coka_default_hotline()
+        provider = hotline.provider_id
+        if not provider:
+            raise UserError(self.env._("No PBX provider carries the calls of this extension."))
+        client = provider._coka_client()
+        try:
+            provider_call_id = client.originate(
+                extension.number, key, hotline.number_e164, reference=self.env.user.login
+            )
+        except ProviderError as error:
+            raise provider._coka_user_error(error) from None
+        event = {
+            "call_id": provider_call_id,
+            "direction": "outbound",
+            "timestamp": fields.Datetime.now(),
+        }
+        # sudo: agents do not create call records themselves; the PBX may also report
+        # this call before we commit, so the row is claimed like a webhook claims it.
+        call, _created = self.sudo()._coka_lock_call(provider.with_company(company), event)
+        call.write(
+            {
+                "hotline_id": hotline.id,
+                "extension_id": extension.id,
+                "user_id": self.env.user.id,
+                "from_number": extension.number,
+                "to_number": phone.to_display(key),
+                "customer_number": key,
+                "partner_id": partner.id if partner else False,
+            }
+        )
+        return call.sudo(False)
+
+    def _coka_panel_data(self):
+        """What the agent's call panel shows."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "provider_call_id": self.provider_call_id,
+            "status": self.status,
+            "direction": self.direction,
+            "customer_number": self.customer_number,
+            "partner": {"id": self.partner_id.id, "name": self.partner_id.name}
+            if self.partner_id
+            else None,
+            "extension": self.extension_id.number,
+            "held": self.held,
+            "muted": self.muted,
+            "note": self.note or "",
+        }
+
+    def _coka_check_controller(self):
+        self.ensure_one()
+        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
+            raise UserError(self.env._("Only the agent on the call can control it."))
+        if self.status not in ("ringing", "in_progress"):
+            raise UserError(self.env._("This call is over."))
+        if not self.provider_id or not self.provider_call_id:
+            raise UserError(self.env._("This call is not known to the PBX."))
+
+    def _coka_control(self, action, argument=None):
+        """Hold, unhold, mute, unmute, transfer, send DTMF or hang up (SPEC PBX-8).
+
+        :param str action: one of the names above (``dtmf``, ``transfer``, ``hangup``...)
+        :param str argument: digits for ``dtmf``, an extension number for ``transfer``
+        :return: ``True``
+        """
+        self._coka_check_controller()
+        client = self.provider_id._coka_client()
+        flags = {
+            "hold": {"held": True},
+            "unhold": {"held": False},
+            "mute": {"muted": True},
+            "unmute": {"muted": False},
+        }
+        try:
+            if action in flags:
+                getattr(client, action)(self.provider_call_id)
+                self.write(flags[action])
+            elif action == "hangup":
+                client.hangup(self.provider_call_id)
+            elif action == "dtmf":
+                client.send_dtmf(self.provider_call_id, argument or "")
+            elif action == "transfer":
+                target = self.env["coka.pbx.extension"].search(
+                    [("number", "=", argument or ""), ("company_id", "=", self.company_id.id)],
+                    limit=1,
+                )
+                if not target:
+                    raise UserError(
+                        self.env._("There is no extension %(number)s.", number=argument or "")
+                    )
+                client.transfer(self.provider_call_id, target.number)
+            else:
+                raise UserError(self.env._("Unknown call action %(action)s.", action=action))
+        except ProviderError as error:
+            raise self.provider_id._coka_user_error(error) from None
+        return True
+
+    def _coka_save_note(self, note):
+        """Save the wrap-up note: on the call, and on the customer's chatter (SPEC PBX-8, PBX-9).
+
+        :param str note: what the agent wrote
+        """
+        self.ensure_one()
+        note = (note or "").strip()
+        if not note:
+            raise UserError(self.env._("Write a note before closing the call."))
+        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
+            raise UserError(self.env._("Only the agent on the call can write its note."))
+        self.note = note
+        body = self.env._(
+            "Call note (%(direction)s, %(number)s): %(note)s",
+            direction=dict(self._fields["direction"].selection)[self.direction],
+            number=self.customer_number or "",
+            note=note,
+        )
+        for record in self._coka_note_targets():
+            # sudo: agents may read contacts without the right to post on them.
+            record.sudo().message_post(
+                body=html_escape(body),
+                author_id=self.env.user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _coka_note_targets(self):
+        """Records whose chatter gets the note. Hook: the lead of the call (leads module)."""
+        return self.partner_id
+
+    def action_coka_hold(self):
+        return self._coka_control("hold")
+
+    def action_coka_unhold(self):
+        return self._coka_control("unhold")
+
+    def action_coka_mute(self):
+        return self._coka_control("mute")
+
+    def action_coka_unmute(self):
+        return self._coka_control("unmute")
+
+    def action_coka_hangup(self):
+        return self._coka_control("hangup")
+
+    def action_coka_save_note(self):
+        return self._coka_save_note(self.note)
+
+    def action_coka_fetch_recording(self):
+        """Download the recording from the PBX into an attachment of the call."""
+        for call in self:
+            if not (call.provider_id and call.provider_call_id):
+                continue
+            try:
+                content = call.provider_id._coka_client().fetch_recording(call.provider_call_id)
+            except ProviderError as error:
+                raise call.provider_id._coka_user_error(error) from None
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{call.provider_call_id}.mp3",
+                        "raw": content,
+                        "mimetype": "audio/mpeg",
+                        "res_model": call._name,
+                        "res_id": call.id,
+                    }
+                )
+            )
+            call.sudo().recording_attachment_id = attachment
+        return True
+
+    def action_coka_download_recording(self):
+        """Open the recording and remember who downloaded it (SPEC REP-4)."""
+        self.ensure_one()
+        if not self.recording_attachment_id:
+            self.action_coka_fetch_recording()
+        self.sudo().write(
+            {
+                "recording_downloaded": True,
+                "recording_downloaded_by": self.env.user.id,
+                "recording_downloaded_date": fields.Datetime.now(),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.recording_attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    @api.model
+    def _cron_coka_fetch_recordings(self, batch=50):
+        """Fetch announced recordings in batches; one failure does not stop the others."""
+        calls = self.search(
+            [("recording_url", "!=", False), ("recording_attachment_id", "=", False)],
+            limit=batch,
+        )
+        for call in calls:
+            try:
+                call.action_coka_fetch_recording()
+            except UserError as error:
+                _logger.warning("Recording of call %s not fetched: %s", call.id, error)
+        return len(calls)

@@ -52,3 +52,14 @@ class CokaPbxExtension(models.Model):
                         number=extension.number,
                     )
                 )
+
+    def _coka_filter_routable(self):
+        """The extensions that may ring or call now (SPEC PBX-2, PBX-7).
+
+        Active, used by an active agent whose status is ON. Hook: billing adds the seat check.
+
+        :return: a subset of ``self``
+        """
+        return self.filtered(
+            lambda ext: ext.active and ext.user_id.active and ext.user_id.coka_agent_status == "on"
+        )

@@ -1,7 +1,9 @@
+from psycopg2 import sql
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import phone
+from ..tools import phone, routing
 
 
 class CokaPbxHotline(models.Model):
@@ -98,3 +100,82 @@ class CokaPbxHotline(models.Model):
                         company=company.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        hotlines = super().create(vals_list)
+        for hotline in hotlines:
+            hotline._coka_turn_sequence(create=True)
+        return hotlines
+
+    # Routing (SPEC PBX-7) ---------------------------------------------------------------
+
+    @api.model
+    def _coka_find(self, company, number):
+        """:return: the active hotline of ``company`` whose number is ``number``"""
+        key = phone.to_e164(number)
+        if not key:
+            return self.browse()
+        return self.search([("number_e164", "=", key), ("company_id", "=", company.id)], limit=1)
+
+    def _coka_turn_sequence(self, create=False):
+        """Name of the PostgreSQL sequence that rotates round-robin calls of this hotline."""
+        name = f"coka_pbx_hotline_turn_{self.id}"
+        if create:
+            self.env.cr.execute(
+                sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(name))
+            )
+        return name
+
+    def _coka_next_turn(self):
+        """Next round-robin turn: a database sequence, safe across workers (SPEC RUN-6)."""
+        name = self._coka_turn_sequence()
+        self.env.cr.execute(
+            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL ELSE nextval(%s) END",
+            [name, name],
+        )
+        turn = self.env.cr.fetchone()[0]
+        if turn is None:
+            self._coka_turn_sequence(create=True)
+            self.env.cr.execute("SELECT nextval(%s)", [name])
+            turn = self.env.cr.fetchone()[0]
+        return turn - 1
+
+    def _coka_sticky_extension(self, customer_e164):
+        """The extension that should ring first for this customer (SPEC STK), or nothing.
+
+        Hook: the sticky-agent rule overrides it.
+
+        :param str customer_e164: the caller's E.164 number
+        :return: a ``coka.pbx.extension`` record, possibly empty
+        """
+        self.ensure_one()
+        return self.env["coka.pbx.extension"]
+
+    def _coka_route(self, customer_e164):
+        """The extensions to ring for a call to this hotline, in order.
+
+        :param str customer_e164: the caller's E.164 number, or ``None`` when hidden
+        :return: dict with ``targets`` and ``strategy``
+        """
+        self.ensure_one()
+        members = self.ring_member_ids
+        routable = members.extension_id._coka_filter_routable()
+        group = [
+            {
+                "number": member.extension_id.number,
+                "sequence": member.sequence,
+                "idle_since": member.extension_id.last_call_end,
+            }
+            for member in members
+            if member.extension_id in routable
+        ]
+        turn = self._coka_next_turn() if group and self.ring_strategy == "round_robin" else 0
+        ordered = routing.order_group(group, self.ring_strategy, turn)
+        sticky = self.env["coka.pbx.extension"]
+        if customer_e164:
+            sticky = self._coka_sticky_extension(customer_e164)._coka_filter_routable()[:1]
+        return {
+            "targets": routing.targets(sticky.number or None, ordered, self.ring_timeout),
+            "strategy": self.ring_strategy,
+        }

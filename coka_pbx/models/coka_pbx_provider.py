@@ -1,4 +1,10 @@
+import time
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import cdr, phone
+from ..tools.pbx_client import CLIENTS, ProviderError
 
 
 class CokaPbxProvider(models.Model):
@@ -48,3 +54,90 @@ class CokaPbxProvider(models.Model):
         if "code" in vals:
             vals["code"] = self._normalize_code(vals["code"])
         return super().write(vals)
+
+    # Adapters -----------------------------------------------------------------------------
+
+    def _coka_adapter_class(self):
+        """The adapter class of this provider's type; provider modules extend ``CLIENTS``."""
+        self.ensure_one()
+        return CLIENTS[self.provider_type]
+
+    def _coka_client(self):
+        """:return: a client of the provider's HTTP API, for originate and call control"""
+        self.ensure_one()
+        provider = self.sudo()
+        try:
+            return self._coka_adapter_class()(provider.api_url, provider.api_key)
+        except ProviderError as error:
+            raise self._coka_user_error(error) from None
+
+    def _coka_user_error(self, error):
+        """The ``UserError`` a person reads for a failed provider call (SPEC REL-3).
+
+        :param ProviderError error: what the adapter raised
+        """
+        _ = self.env._
+        messages = {
+            "no_url": _("The PBX provider has no API URL."),
+            "timeout": _("The PBX did not answer in time. Try again in a moment."),
+            "unreachable": _("The PBX cannot be reached. Check the provider's API URL."),
+            "rate_limited": _("The PBX is busy (too many requests). Try again in a moment."),
+            "auth": _("The PBX refused the API key. Check the provider's credentials."),
+            "server_error": _(
+                "The PBX failed (HTTP %(status)s). Try again later.", status=error.status
+            ),
+            "refused": _(
+                "The PBX refused the request: %(detail)s", detail=error.detail or error.status
+            ),
+            "not_json": _("The PBX sent an answer that is not JSON."),
+            "unexpected": _("The PBX sent an unexpected answer."),
+            "no_call_id": _("The PBX did not return a call id."),
+            "bad_dtmf": _("Keypad digits can only be 0-9, * and #."),
+        }
+        return UserError(messages.get(error.kind, messages["unexpected"]))
+
+    # Public HTTP API (SPEC PBX-6, PBX-7, SEC-4) ------------------------------------------
+
+    @api.model
+    def _coka_receive(self, code, kind, headers, body):
+        """Authenticate and handle one request of the PBX.
+
+        Called by the controllers with ``sudo()``: everything below is scoped to the
+        provider's own company.
+
+        :param str code: provider code from the URL
+        :param str kind: ``"webhook"`` or ``"route"``
+        :param headers: the request headers (a mapping)
+        :param bytes body: the raw body
+        :return: ``(http_status, json_payload)``
+        """
+        provider = self.search(
+            [("code", "=", self._normalize_code(code)), ("active", "=", True)], limit=1
+        )
+        if not provider:
+            return 404, {"ok": False, "error": "unknown provider"}
+        adapter = provider._coka_adapter_class()
+        reason = adapter.verify_request(provider.webhook_secret, headers, body, time.time())
+        if reason:
+            return 401, {"ok": False, "error": reason}
+        provider = provider.with_company(provider.company_id)
+        try:
+            if kind == "webhook":
+                event = adapter.parse_event(body)
+                return 200, provider.env["coka.pbx.call"]._coka_ingest_event(provider, event)
+            return 200, provider._coka_route_call(adapter.parse_route_request(body))
+        except cdr.EventError as error:
+            return error.status, {"ok": False, "error": str(error)}
+
+    def _coka_route_call(self, request):
+        """Answer a routing request (SPEC PBX-7).
+
+        :param dict request: ``call_id``, ``hotline``, ``from``
+        :return: the JSON answer
+        """
+        self.ensure_one()
+        hotline = self.env["coka.pbx.hotline"]._coka_find(self.company_id, request["hotline"])
+        if not hotline:
+            raise cdr.UnknownTargetError(f"unknown hotline {request['hotline']}")
+        answer = hotline._coka_route(phone.to_e164(request["from"]) or None)
+        return {"call_id": request["call_id"], **answer}

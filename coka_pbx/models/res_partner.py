@@ -70,3 +70,22 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _coka_call(self, number):
+        self.ensure_one()
+        call = self.env["coka.pbx.call"]._coka_originate(number, partner=self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "coka.pbx.call",
+            "res_id": call.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_coka_call_mobile(self):
+        """Click-to-call the mobile (SPEC PBX-8): opens the call with its controls."""
+        return self._coka_call(self.mobile)
+
+    def action_coka_call_phone(self):
+        """Click-to-call the phone (SPEC PBX-8): opens the call with its controls."""
+        return self._coka_call(self.phone)

@@ -1,1 +1,5 @@
 from . import phone
+from . import signature
+from . import cdr
+from . import routing
+from . import pbx_client

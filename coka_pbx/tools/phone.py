@@ -53,3 +53,19 @@ def to_display(number, region=DEFAULT_REGION):
     if phonenumbers.region_code_for_number(parsed) == region:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_mobile(number, region=DEFAULT_REGION):
+    """Tell whether ``number`` is a valid mobile number.
+
+    :param str number: the number as typed or an E.164 key
+    :return: bool
+    """
+    e164 = to_e164(number, region)
+    if not e164:
+        return False
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

@@ -1,0 +1,2 @@
+from . import pbx_api
+from . import call_control

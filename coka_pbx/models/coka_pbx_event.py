@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+
+class CokaPbxEvent(models.Model):
+    """One webhook delivery already applied: makes ``event_id`` idempotent (SPEC PBX-6)."""
+
+    _name = "coka.pbx.event"
+    _description = "PBX Event"
+    _order = "id desc"
+    _log_access = False
+
+    provider_id = fields.Many2one("coka.pbx.provider", required=True, ondelete="cascade")
+    event_ref = fields.Char(string="Event ID", required=True)
+    call_id = fields.Many2one("coka.pbx.call", ondelete="cascade", index=True)
+    event = fields.Char()
+    received_date = fields.Datetime(required=True)
+
+    _sql_constraints = [
+        (
+            "provider_event_uniq",
+            "unique(provider_id, event_ref)",
+            "A PBX event can be applied only once.",
+        ),
+    ]
+
+    def _coka_claim(self, provider, event):
+        """Record a delivery; :return: the new event, or ``None`` for a repeat.
+
+        ``INSERT ... ON CONFLICT DO NOTHING``: parallel deliveries of one event wait for each
+        other in PostgreSQL and exactly one of them goes on (SPEC REL-2).
+        """
+        self.env.cr.execute(
+            """
+            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date)
+            VALUES (%s, %s, %s, now() at time zone 'UTC')
+            ON CONFLICT (provider_id, event_ref) DO NOTHING
+            RETURNING id
+            """,
+            [provider.id, event["event_id"], event["event"]],
+        )
+        row = self.env.cr.fetchone()
+        return row and self.browse(row[0])
