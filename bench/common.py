@@ -14,6 +14,7 @@ databases named ``coka_bench*`` are touched; files go to ``.local/bench/``.
 import argparse
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ import urllib.error
 import urllib.request
 import xmlrpc.client
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg2
 from psycopg2 import sql
@@ -85,6 +87,18 @@ def signed_request(path, payload, secret=WEBHOOK_SECRET):
         "X-Coka-Signature": sign(secret, timestamp, raw),
     }
     return "POST", path, raw, headers
+
+
+def post(url, path, body, headers):
+    """One POST on a fresh connection; :return: ``(status, body bytes)``."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def add_common_arguments(parser):
@@ -457,9 +471,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def odoo_launcher():
+    """How to start a multi-worker Odoo with this Python: through bench/odoo_launcher.py,
+    whose gevent process idles instead of failing and being restarted in a loop (see
+    there)."""
+    return [sys.executable, str(Path(__file__).with_name("odoo_launcher.py"))]
+
+
 class BenchServer:
     """``python -m odoo`` with ``--workers`` serving ``coka_bench`` on 127.0.0.1 (like
-    tests/odoo_server.py, with its log under .local/bench/)."""
+    tests/odoo_server.py, with its log under .local/bench/, started by
+    :func:`odoo_launcher`)."""
 
     def __init__(self, workers=2, name="server"):
         self.workers = workers
@@ -470,8 +492,10 @@ class BenchServer:
         self.process = None
 
     def command(self):
-        return env.odoo_command(
-            CONFIG,
+        return [
+            *odoo_launcher(),
+            "-c",
+            str(CONFIG),
             "-d",
             BENCH_DB,
             f"--db-filter=^{BENCH_DB}$",
@@ -480,7 +504,7 @@ class BenchServer:
             f"--workers={self.workers}",
             "--max-cron-threads=0",
             f"--logfile={self.log}",
-        )
+        ]
 
     def start(self, timeout=180):
         self.log.unlink(missing_ok=True)

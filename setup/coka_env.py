@@ -224,7 +224,8 @@ def write_config(path, data_dir, **options):
 
 def odoo_command(config, *args):
     """The command line that runs Odoo with this Python and config file."""
-    return [sys.executable, "-m", "odoo", "-c", str(config), *args]
+    launcher = Path(__file__).with_name("odoo_launch.py")
+    return [sys.executable, str(launcher), "-c", str(config), *args]
 
 
 def copy_database(source, target, data_dir):

@@ -17,6 +17,9 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "setup"))
+import coka_env  # noqa: E402  (setup/ is a folder of scripts, not a package)
+
 WORK = Path(os.environ.get("COKA_TEST_WORK", ROOT / ".local" / "test"))
 
 
@@ -50,12 +53,8 @@ class OdooServer:
 
     def start(self, timeout=120):
         WORK.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(self.config),
+        command = coka_env.odoo_command(
+            self.config,
             "-d",
             self.database,
             f"--db-filter=^{self.database}$",
@@ -64,7 +63,7 @@ class OdooServer:
             f"--workers={self.workers}",
             "--max-cron-threads=0",
             f"--logfile={self.log}",
-        ]
+        )
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

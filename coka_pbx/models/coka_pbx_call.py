@@ -141,6 +141,8 @@ class CokaPbxCall(models.Model):
                 self.env.uid,
                 self.env.uid,
             ],
+            # A serialisation failure here is expected under concurrency and is retried.
+            log_exceptions=False,
         )
         row = cr.fetchone()
         if row:
@@ -152,18 +154,16 @@ class CokaPbxCall(models.Model):
                FOR UPDATE
             """,
             [provider.id, event["call_id"], provider.company_id.id],
+            log_exceptions=False,
         )
         return self.browse(cr.fetchone()[0]), False
 
     def _coka_event_state(self):
-        """The stored state ``tools.cdr.fold_event`` folds an event into."""
+        """The stored state ``tools.cdr.fold_event`` folds an event into (``None`` if unset)."""
         self.ensure_one()
         return {
-            "status": self.status,
-            "start_date": self.start_date,
-            "answer_date": self.answer_date,
-            "end_date": self.end_date,
-            "last_event_date": self.last_event_date,
+            name: self[name] or None
+            for name in ("status", "start_date", "answer_date", "end_date", "last_event_date")
         }
 
     def _coka_prepare_event_vals(self, provider, event):

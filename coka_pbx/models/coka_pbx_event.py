@@ -37,6 +37,8 @@ class CokaPbxEvent(models.Model):
             RETURNING id
             """,
             [provider.id, event["event_id"], event["event"]],
+            # A serialisation failure here is expected under concurrency and is retried.
+            log_exceptions=False,
         )
         row = self.env.cr.fetchone()
         return row and self.browse(row[0])

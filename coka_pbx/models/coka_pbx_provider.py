@@ -1,10 +1,13 @@
+import re
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import cdr, phone
 from ..tools.pbx_client import CLIENTS, ProviderError
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
 class CokaPbxProvider(models.Model):
@@ -42,6 +45,18 @@ class CokaPbxProvider(models.Model):
     @api.model
     def _normalize_code(self, code):
         return (code or "").strip().lower()
+
+    @api.constrains("code")
+    def _check_code(self):
+        for provider in self:
+            if not CODE_RE.match(provider.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "The provider code %(code)s may only use lowercase letters, digits, "
+                        "'-', '_' and '.'.",
+                        code=provider.code,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -111,8 +126,9 @@ class CokaPbxProvider(models.Model):
         :param bytes body: the raw body
         :return: ``(http_status, json_payload)``
         """
-        provider = self.search(
-            [("code", "=", self._normalize_code(code)), ("active", "=", True)], limit=1
+        code = self._normalize_code(code)
+        provider = CODE_RE.match(code) and self.search(
+            [("code", "=", code), ("active", "=", True)], limit=1
         )
         if not provider:
             return 404, {"ok": False, "error": "unknown provider"}

@@ -163,3 +163,23 @@ class TestWebhook(CokaPbxCase):
         self.assertEqual(self._send(body, code="nobody")[0], 404)
         self.assertFalse(self._call())
         self.assertEqual(self._send(body)[0], 200)
+
+    def test_events_complete_a_call_created_in_odoo(self):
+        """A call Odoo created itself (click-to-call) has empty dates, not missing ones."""
+        call = self._create_call(
+            self.agent_1, provider_call_id="c-odoo", direction="outbound", status="ringing"
+        )
+        call.start_date = False
+        self._send(self._event("call.ringing", call_id="c-odoo", direction="outbound"))
+        self._send(
+            self._event(
+                "call.ended",
+                call_id="c-odoo",
+                direction="outbound",
+                at="2026-11-20T08:01:00Z",
+                status="answered",
+                talk_seconds=42,
+            )
+        )
+        self.assertEqual((call.status, call.talk_seconds), ("answered", 42))
+        self.assertEqual(len(self._call("c-odoo")), 1)

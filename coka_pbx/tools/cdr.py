@@ -48,6 +48,8 @@ def _text(data, key, required=True, choices=None, max_length=MAX_TEXT):
         raise EventError(f"'{key}' must be a non-empty string")
     if len(value) > max_length:
         raise EventError(f"'{key}' is longer than {max_length} characters")
+    if "\x00" in value:
+        raise EventError(f"'{key}' contains a NUL character")
     if choices and value not in choices:
         raise EventError(f"'{key}' must be one of {', '.join(choices)}")
     return value.strip()

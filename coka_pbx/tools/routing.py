@@ -10,7 +10,7 @@ def order_group(members, strategy, turn=0):
     """Order the routable ring-group members of a hotline.
 
     :param list members: dicts with ``number`` (str), ``sequence`` (int) and ``idle_since``
-        (a sortable value, ``None`` or ``False`` for never called), already without unroutable agents
+        (sortable; ``None`` or ``False`` for never called), already without unroutable agents
     :param str strategy: one of :data:`STRATEGIES`
     :param int turn: for ``round_robin``, a counter that grows by one per call
     :return: list of extension numbers, each once

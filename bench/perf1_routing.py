@@ -1,0 +1,211 @@
+"""PERF-1: the routing answer (SPEC PBX-7) against the same server's floor.
+
+One Odoo server (``--workers=2``, no cron) on ``coka_bench`` with the bench partners (and
+the sticky rules once the sticky-agent rule exists). In the same run, closed loop:
+
+* floor: ``POST /web/webclient/version_info`` with an empty JSON-RPC call (Odoo's HTTP stack
+  and nothing else);
+* routing: ``POST /coka_pbx/route/bench``, signed, ``{"call_id", "hotline", "from"}`` with
+  ``from`` the mobile of a random bench partner;
+
+each at concurrency 1 and 8 (rounds interleave them, so drift hits both alike). Targets:
+routing req/s at c=8 >= 80 % of the floor's; routing p99 at c=1 <= 1.5x the floor's.
+
+    /opt/odoo/venv/bin/python bench/perf1_routing.py [--partners N] [--requests N] [--reuse]
+"""
+
+import argparse
+import itertools
+import json
+import random
+import sys
+import uuid
+
+import common
+import load
+
+FLOOR_PATH = "/web/webclient/version_info"
+ROUTE_PATH = f"/coka_pbx/route/{common.PROVIDER_CODE}"
+CONCURRENCIES = (1, 8)
+THROUGHPUT_TARGET = 0.80
+P99_TARGET = 1.5
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_common_arguments(parser)
+    parser.add_argument(
+        "--requests",
+        type=common.positive,
+        default=2000,
+        help="requests counted per measurement and round (default 2000)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=common.positive,
+        default=2,
+        help="interleaved rounds; the figures pool them (default 2)",
+    )
+    parser.add_argument(
+        "--sticky-rules",
+        type=int,
+        default=None,
+        help="sticky rules to load when the table exists (default: as many as partners)",
+    )
+    parser.add_argument(
+        "--strategy",
+        default="round_robin",
+        choices=["ring_all", "sequential", "round_robin", "longest_idle"],
+        help="ring strategy of the bench hotline (default round_robin)",
+    )
+    return parser.parse_args()
+
+
+def floor_check(status, body):
+    return status == 200 and b'"result"' in body
+
+
+def route_check(status, body):
+    return status == 200 and b'"targets"' in body
+
+
+def floor_client(url):
+    def prepare(_index):
+        return "POST", FLOOR_PATH, load.JSON_RPC_EMPTY, load.JSON_HEADERS
+
+    def make(_number):
+        return load.HttpClient(url, prepare, floor_check)
+
+    return make
+
+
+def route_client(url, partners, seed=1):
+    run = uuid.uuid4().hex[:8]
+    ids = itertools.count()
+
+    def make(number):
+        rng = random.Random(seed * 1000 + number)
+
+        def prepare(_index):
+            caller = common.partner_mobile(rng.randint(1, partners))
+            payload = {
+                "call_id": f"bench-route-{run}-{next(ids)}",
+                "hotline": common.HOTLINE,
+                "from": caller,
+            }
+            return common.signed_request(ROUTE_PATH, payload)
+
+        return load.HttpClient(url, prepare, route_check)
+
+    return make
+
+
+def sanity_check(url, partners):
+    """One routing request before measuring: it must answer 200 with targets."""
+    status, data = common.post(
+        url,
+        *common.signed_request(
+            ROUTE_PATH,
+            {
+                "call_id": "bench-sanity",
+                "hotline": common.HOTLINE,
+                "from": common.partner_mobile(1),
+            },
+        )[1:],
+    )
+    common.out(f"routing answer for partner 1 of {partners:,}: HTTP {status} {data.decode()}")
+    if status != 200:
+        common.env.fail("the routing route does not answer 200; see the server log")
+    answer = json.loads(data)
+    if not answer.get("targets"):
+        common.say("WARNING: the routing answer has no targets (nobody routable?)")
+    return answer
+
+
+def measure_all(url, args, partners):
+    """Floor and routing at each concurrency, interleaved over the rounds."""
+    results, loads = {}, {}
+    for round_number in range(1, args.rounds + 1):
+        for concurrency in CONCURRENCIES:
+            for name, make in (
+                ("floor", floor_client(url)),
+                ("routing", route_client(url, partners, seed=round_number)),
+            ):
+                before = common.load_average()
+                result = load.measure(
+                    name, make, concurrency, count=args.requests, warmup=args.warmup
+                )
+                common.say(
+                    f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
+                    f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f} req/s, "
+                    f"{result.errors} errors, load {before:.2f}"
+                )
+                if result.errors:
+                    common.say(f"first error: {result.first_error}")
+                key = (name, concurrency)
+                results[key] = results[key].merge(result) if key in results else result
+                loads[key] = max(loads.get(key, 0.0), before)
+    return results, loads
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def report(results, loads):
+    rows = []
+    for concurrency in CONCURRENCIES:
+        for name in ("floor", "routing"):
+            row = results[(name, concurrency)].row()
+            row["load"] = f"{loads[(name, concurrency)]:.2f}"
+            rows.append(row)
+    common.out()
+    common.table(rows, [*load.RESULT_COLUMNS, ("load", "load avg")])
+    floor1, route1 = results[("floor", 1)], results[("routing", 1)]
+    floor8, route8 = results[("floor", 8)], results[("routing", 8)]
+    throughput = route8.rate / floor8.rate
+    p99 = route1.p99_ms / floor1.p99_ms
+    common.out()
+    common.out(
+        f"throughput c=8: routing {route8.rate:.1f} / floor {floor8.rate:.1f} req/s = "
+        f"{throughput:.2f} (target >= {THROUGHPUT_TARGET:.2f}) {verdict(throughput >= 0.8)}"
+    )
+    common.out(
+        f"p99 c=1: routing {route1.p99_ms:.2f} / floor {floor1.p99_ms:.2f} ms = "
+        f"{p99:.2f} (target <= {P99_TARGET:.2f}) {verdict(p99 <= P99_TARGET)}"
+    )
+    return sum(result.errors for result in results.values())
+
+
+def main():
+    args = parse_args()
+    partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
+    with common.BenchServer(workers=args.workers, name="perf1-server") as server:
+        fixtures = common.ensure_fixtures(server.url, args.strategy)
+        sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
+        sticky = common.load_sticky_rules(sticky_wanted, fixtures)
+        common.out()
+        common.header(
+            "PERF-1 routing answer (PBX-7) vs the same server's floor",
+            partners,
+            [
+                f"sticky:    {sticky:,} sticky rules on the bench hotline",
+                f"server:    odoo --workers={args.workers} --max-cron-threads=0 ({server.url})",
+                f"hotline:   {common.HOTLINE}, {len(fixtures['extensions'])} agents ON, "
+                f"strategy {fixtures['strategy']}",
+                f"load:      {args.requests} requests per measurement x {args.rounds} rounds, "
+                f"{args.warmup} warm-up requests each; load average now "
+                f"{common.load_average():.2f}",
+                f"floor:     POST {FLOOR_PATH} (empty JSON-RPC call)",
+                f"routing:   POST {ROUTE_PATH} (signed, random bench partner's mobile)",
+            ],
+        )
+        sanity_check(server.url, partners)
+        results, loads = measure_all(server.url, args, partners)
+    errors = report(results, loads)
+    common.out(f"server log: {server.log}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

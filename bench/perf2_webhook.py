@@ -1,0 +1,312 @@
+"""PERF-2: webhook ingestion (SPEC PBX-6), completed calls per second, against the same
+run's raw PostgreSQL insert rate.
+
+One Odoo server (``--workers=2``, no cron) on ``coka_bench``. Each completed call is one
+signed ``call.ended`` event with a new ``call_id`` and ``event_id``: inbound, from a random
+bench partner's mobile (partner matching on the indexed E.164 keys), answered by one of the
+five bench agents, with ring and talk seconds. The webhook claims the event id
+(idempotency), creates the call, matches the partner, and runs the call-ended hooks (agent
+idle time; the sticky-agent rule once it exists).
+
+Baseline, same run, same concurrencies: single-row ``INSERT`` + ``COMMIT`` per row through
+psycopg2 (one connection per thread) into a scratch table built ``LIKE coka_pbx_call``
+(same columns and indexes), filled with the same values.
+
+    /opt/odoo/venv/bin/python bench/perf2_webhook.py [--partners N] [--requests N] [--reuse]
+"""
+
+import argparse
+import itertools
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+import common
+import load
+from psycopg2 import sql
+
+WEBHOOK_PATH = f"/coka_pbx/webhook/{common.PROVIDER_CODE}"
+CONCURRENCIES = (1, 8)
+RAW_TABLE = "coka_bench_raw_call"
+RAW_SEQUENCE = "coka_bench_raw_call_seq"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_common_arguments(parser)
+    parser.add_argument(
+        "--requests",
+        type=common.positive,
+        default=2000,
+        help="calls (or raw rows) counted per measurement and round (default 2000)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=common.positive,
+        default=2,
+        help="interleaved rounds; the figures pool them (default 2)",
+    )
+    return parser.parse_args()
+
+
+def iso_now():
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def call_ended(call_id, caller, extension, talk_seconds):
+    """The body of a ``call.ended`` event of an answered inbound call (PBX-6)."""
+    return {
+        "event": "call.ended",
+        "event_id": uuid.uuid4().hex,
+        "call_id": call_id,
+        "direction": "inbound",
+        "hotline": common.HOTLINE,
+        "from": caller,
+        "to": common.HOTLINE,
+        "extension": extension,
+        "timestamp": iso_now(),
+        "status": "answered",
+        "ring_seconds": 5,
+        "talk_seconds": talk_seconds,
+        "cost": None,
+        "recording_url": None,
+    }
+
+
+def webhook_check(status, body):
+    return status == 200 and b'"call_id"' in body and b'"duplicate"' not in body
+
+
+def webhook_client(url, partners, fixtures, run, seed):
+    ids = itertools.count()
+
+    def make(number):
+        rng = random.Random(seed * 1000 + number)
+
+        def prepare(_index):
+            payload = call_ended(
+                f"bench-{run}-{next(ids)}",
+                common.partner_mobile(rng.randint(1, partners)),
+                rng.choice(fixtures["extensions"]),
+                rng.randint(10, 600),
+            )
+            return common.signed_request(WEBHOOK_PATH, payload)
+
+        return load.HttpClient(url, prepare, webhook_check)
+
+    return make
+
+
+def create_raw_table():
+    """The scratch table: ``LIKE coka_pbx_call`` with its indexes, and its own sequence."""
+    conn = common.connect()
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            drop_raw_table(cr)
+            cr.execute(
+                sql.SQL("CREATE TABLE {} (LIKE coka_pbx_call INCLUDING INDEXES)").format(
+                    sql.Identifier(RAW_TABLE)
+                )
+            )
+            cr.execute(sql.SQL("CREATE SEQUENCE {}").format(sql.Identifier(RAW_SEQUENCE)))
+    finally:
+        conn.close()
+
+
+def drop_raw_table(cr):
+    cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(RAW_TABLE)))
+    cr.execute(sql.SQL("DROP SEQUENCE IF EXISTS {}").format(sql.Identifier(RAW_SEQUENCE)))
+
+
+RAW_INSERT = sql.SQL(
+    """
+    INSERT INTO {table} (
+        id, provider_id, provider_call_id, company_id, hotline_id, direction, status,
+        from_number, to_number, customer_number, partner_id, extension_id, user_id,
+        start_date, answer_date, end_date, last_event_date, ring_seconds, talk_seconds,
+        too_long, create_uid, write_uid, create_date, write_date)
+    VALUES (nextval(%(sequence)s), %(provider)s, %(call_id)s, %(company)s, %(hotline)s,
+            'inbound', 'answered', %(caller)s, %(hotline_number)s, %(customer)s, %(partner)s,
+            %(extension)s, %(user)s, %(start)s, %(answer)s, %(end)s, %(end)s, 5, %(talk)s,
+            false, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC')
+    """
+).format(table=sql.Identifier(RAW_TABLE))
+
+
+class RawClient:
+    """One thread's psycopg2 connection: one INSERT and one COMMIT per operation."""
+
+    def __init__(self, fixtures, partners, run, seed):
+        self.conn = common.connect()
+        self.fixtures = fixtures
+        self.partners = partners
+        self.run = run
+        self.rng = random.Random(seed)
+        self.ids = itertools.count()
+
+    def __call__(self, _index):
+        rng, fixtures = self.rng, self.fixtures
+        partner = rng.randint(1, self.partners)
+        agent = rng.randrange(len(fixtures["extension_ids"]))
+        now = datetime.now(UTC).replace(tzinfo=None)
+        values = {
+            "sequence": RAW_SEQUENCE,
+            "provider": fixtures["provider_id"],
+            "call_id": f"raw-{self.run}-{id(self)}-{next(self.ids)}",
+            "company": fixtures["company_id"],
+            "hotline": fixtures["hotline_id"],
+            "caller": common.partner_mobile(partner),
+            "hotline_number": common.HOTLINE,
+            "customer": common.partner_e164(partner),
+            "partner": partner,
+            "extension": fixtures["extension_ids"][agent],
+            "user": fixtures["user_ids"][agent],
+            "start": now,
+            "answer": now,
+            "end": now,
+            "talk": rng.randint(10, 600),
+        }
+        started = time.perf_counter()
+        with self.conn.cursor() as cr:
+            cr.execute(RAW_INSERT, values)
+        self.conn.commit()
+        return time.perf_counter() - started, None
+
+    def close(self):
+        self.conn.close()
+
+
+def raw_client(fixtures, partners, run, seed):
+    def make(number):
+        return RawClient(fixtures, partners, run, seed * 1000 + number)
+
+    return make
+
+
+def sanity_check(url, partners, fixtures):
+    """One call before measuring; the same event again must be answered as a duplicate."""
+    payload = call_ended(
+        f"bench-sanity-{uuid.uuid4().hex[:8]}",
+        common.partner_mobile(partners),
+        fixtures["extensions"][0],
+        42,
+    )
+    request = common.signed_request(WEBHOOK_PATH, payload)
+    status, data = common.post(url, *request[1:])
+    common.out(f"webhook answer: HTTP {status} {data.decode()}")
+    if status != 200 or b'"call_id"' not in data:
+        common.env.fail("the webhook does not answer 200 with a call_id; see the server log")
+    status, data = common.post(url, *common.signed_request(WEBHOOK_PATH, payload)[1:])
+    common.out(f"same event again: HTTP {status} {data.decode()}")
+    if status != 200 or b'"duplicate": true' not in data:
+        common.env.fail("a repeated event_id is not answered as a duplicate")
+
+
+def matched_calls(run):
+    """``(calls, calls with a partner)`` the webhook created in this run."""
+    conn = common.connect()
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                """
+                SELECT count(*), count(partner_id)
+                  FROM coka_pbx_call WHERE provider_call_id LIKE %s
+                """,
+                [f"bench-{run}-%"],
+            )
+            return cr.fetchone()
+    finally:
+        conn.close()
+
+
+def measure_all(url, args, partners, fixtures, run):
+    """Webhook and raw inserts at each concurrency, interleaved over the rounds."""
+    results, loads = {}, {}
+    for round_number in range(1, args.rounds + 1):
+        for concurrency in CONCURRENCIES:
+            for name, make in (
+                ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
+                ("raw insert", raw_client(fixtures, partners, run, round_number)),
+            ):
+                before = common.load_average()
+                result = load.measure(
+                    name, make, concurrency, count=args.requests, warmup=args.warmup
+                )
+                common.say(
+                    f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
+                    f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f}/s, "
+                    f"{result.errors} errors, load {before:.2f}"
+                )
+                if result.errors:
+                    common.say(f"first error: {result.first_error}")
+                key = (name, concurrency)
+                results[key] = results[key].merge(result) if key in results else result
+                loads[key] = max(loads.get(key, 0.0), before)
+    return results, loads
+
+
+def report(results, loads, run):
+    rows = []
+    for concurrency in CONCURRENCIES:
+        for name in ("webhook", "raw insert"):
+            row = results[(name, concurrency)].row()
+            row["load"] = f"{loads[(name, concurrency)]:.2f}"
+            rows.append(row)
+    columns = [(key, title) for key, title in load.RESULT_COLUMNS]
+    columns[0] = ("name", "what")
+    columns[6] = ("rate", "per s")
+    common.out()
+    common.table(rows, [*columns, ("load", "load avg")])
+    common.out()
+    for concurrency in CONCURRENCIES:
+        hook, raw = results[("webhook", concurrency)], results[("raw insert", concurrency)]
+        common.out(
+            f"c={concurrency}: {hook.rate:.1f} completed calls/s vs {raw.rate:.1f} raw "
+            f"inserts/s = {hook.rate / raw.rate:.3f} of the raw rate "
+            f"(1 call costs {raw.rate / hook.rate:.1f} raw inserts)"
+        )
+    calls, matched = matched_calls(run)
+    common.out(f"calls created by the measured and warm-up events: {calls:,}, {matched:,} matched")
+    return sum(result.errors for result in results.values())
+
+
+def main():
+    args = parse_args()
+    partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
+    run = uuid.uuid4().hex[:8]
+    with common.BenchServer(workers=args.workers, name="perf2-server") as server:
+        fixtures = common.ensure_fixtures(server.url)
+        common.out()
+        common.header(
+            "PERF-2 webhook ingestion (PBX-6) vs raw PostgreSQL inserts",
+            partners,
+            [
+                f"server:    odoo --workers={args.workers} --max-cron-threads=0 ({server.url})",
+                f"webhook:   POST {WEBHOOK_PATH}: signed call.ended, new call_id and event_id,"
+                " inbound, answered, random bench partner's mobile",
+                f"baseline:  psycopg2 INSERT + COMMIT per row into {RAW_TABLE} "
+                "(LIKE coka_pbx_call INCLUDING INDEXES), one connection per thread",
+                f"load:      {args.requests} per measurement x {args.rounds} rounds, "
+                f"{args.warmup} warm-up each; load average now {common.load_average():.2f}",
+            ],
+        )
+        sanity_check(server.url, partners, fixtures)
+        create_raw_table()
+        try:
+            results, loads = measure_all(server.url, args, partners, fixtures, run)
+        finally:
+            conn = common.connect()
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                drop_raw_table(cr)
+            conn.close()
+    errors = report(results, loads, run)
+    common.out(f"server log: {server.log}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
