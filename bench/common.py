@@ -125,6 +125,13 @@ def add_common_arguments(parser):
     parser.add_argument(
         "--warmup", type=int, default=200, help="requests per measurement not counted"
     )
+    parser.add_argument(
+        "--db-filter",
+        action="store_true",
+        help="start the server with --db-filter too, as tests/odoo_server.py does: then "
+        "every request without a session opens a new connection to the postgres database "
+        "(Odoo lists the databases), which slows the floor and the routes alike",
+    )
     return parser
 
 
@@ -483,8 +490,9 @@ class BenchServer:
     tests/odoo_server.py, with its log under .local/bench/, started by
     :func:`odoo_launcher`)."""
 
-    def __init__(self, workers=2, name="server"):
+    def __init__(self, workers=2, name="server", db_filter=False):
         self.workers = workers
+        self.db_filter = db_filter
         self.port = free_port()
         self.host = "127.0.0.1"
         self.url = f"http://{self.host}:{self.port}"
@@ -498,7 +506,7 @@ class BenchServer:
             str(CONFIG),
             "-d",
             BENCH_DB,
-            f"--db-filter=^{BENCH_DB}$",
+            *([f"--db-filter=^{BENCH_DB}$"] if self.db_filter else []),
             f"--http-port={self.port}",
             f"--gevent-port={free_port()}",
             f"--workers={self.workers}",
@@ -509,7 +517,7 @@ class BenchServer:
     def start(self, timeout=180):
         self.log.unlink(missing_ok=True)
         command = self.command()
-        say(f"starting Odoo with --workers={self.workers} --max-cron-threads=0 on {self.url}")
+        say(f"starting Odoo: {self.describe()}")
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -521,6 +529,14 @@ class BenchServer:
         self.stop()
         env.fail(f"Odoo did not answer on {self.url} within {timeout}s; see {self.log}")
         return self
+
+    def describe(self):
+        """The options that matter for the figures, for the report."""
+        db_filter = f" --db-filter=^{BENCH_DB}$" if self.db_filter else " (no --db-filter)"
+        return (
+            f"odoo -d {BENCH_DB}{db_filter} --workers={self.workers} --max-cron-threads=0 "
+            f"on {self.url}"
+        )
 
     def _answers(self):
         try:

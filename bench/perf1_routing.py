@@ -180,7 +180,7 @@ def report(results, loads):
 def main():
     args = parse_args()
     partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
-    with common.BenchServer(workers=args.workers, name="perf1-server") as server:
+    with common.BenchServer(args.workers, db_filter=args.db_filter, name="perf1-server") as server:
         fixtures = common.ensure_fixtures(server.url, args.strategy)
         sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
         sticky = common.load_sticky_rules(sticky_wanted, fixtures)
@@ -190,7 +190,7 @@ def main():
             partners,
             [
                 f"sticky:    {sticky:,} sticky rules on the bench hotline",
-                f"server:    odoo --workers={args.workers} --max-cron-threads=0 ({server.url})",
+                f"server:    {server.describe()}",
                 f"hotline:   {common.HOTLINE}, {len(fixtures['extensions'])} agents ON, "
                 f"strategy {fixtures['strategy']}",
                 f"load:      {args.requests} requests per measurement x {args.rounds} rounds, "

@@ -277,14 +277,14 @@ def main():
     args = parse_args()
     partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
     run = uuid.uuid4().hex[:8]
-    with common.BenchServer(workers=args.workers, name="perf2-server") as server:
+    with common.BenchServer(args.workers, db_filter=args.db_filter, name="perf2-server") as server:
         fixtures = common.ensure_fixtures(server.url)
         common.out()
         common.header(
             "PERF-2 webhook ingestion (PBX-6) vs raw PostgreSQL inserts",
             partners,
             [
-                f"server:    odoo --workers={args.workers} --max-cron-threads=0 ({server.url})",
+                f"server:    {server.describe()}",
                 f"webhook:   POST {WEBHOOK_PATH}: signed call.ended, new call_id and event_id,"
                 " inbound, answered, random bench partner's mobile",
                 f"baseline:  psycopg2 INSERT + COMMIT per row into {RAW_TABLE} "

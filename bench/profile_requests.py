@@ -33,6 +33,9 @@ def parse_args():
     parser.add_argument("route", choices=["routing", "webhook", "floor"])
     parser.add_argument("-n", "--requests", type=common.positive, default=300)
     parser.add_argument("--top", type=common.positive, default=30, help="profile rows shown")
+    parser.add_argument(
+        "--db-filter", action="store_true", help="configure --db-filter like the servers can"
+    )
     return parser.parse_args()
 
 
@@ -103,9 +106,10 @@ def main():
     from odoo import sql_db  # noqa: PLC0415
     from odoo.service import server  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        ["-c", str(common.CONFIG), "-d", common.BENCH_DB, f"--db-filter=^{common.BENCH_DB}$"]
-    )
+    options = ["-c", str(common.CONFIG), "-d", common.BENCH_DB]
+    if args.db_filter:
+        options.append(f"--db-filter=^{common.BENCH_DB}$")
+    odoo.tools.config.parse_config(options)
     logging.getLogger().setLevel(logging.WARNING)
     server.load_server_wide_modules()
     client = Client(odoo.http.root)

@@ -1,0 +1,170 @@
+"""Pure tests of the PBX rules in coka_pbx/tools (no database): signatures, event parsing and
+folding (PBX-6), routing order (PBX-7)."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from odoo.addons.coka_pbx.tools import cdr, routing, signature
+
+NOW = 1_800_000_000
+
+
+def _event(**values):
+    body = {
+        "event": "call.ringing",
+        "event_id": "e-1",
+        "call_id": "c-1",
+        "direction": "inbound",
+        "hotline": "02873001234",
+        "from": "0912345678",
+        "to": "02873001234",
+        "extension": None,
+        "timestamp": "2026-11-20T08:00:00Z",
+        "status": None,
+        "ring_seconds": None,
+        "talk_seconds": None,
+        "cost": None,
+        "recording_url": None,
+    }
+    body.update(values)
+    return cdr.parse_event(json.dumps(body).encode())
+
+
+class TestSignature:
+    def test_a_signed_request_checks_out(self):
+        body = b'{"a": 1}'
+        header = signature.sign("k", NOW, body)
+        assert header.startswith("sha256=") and len(header) == 71
+        assert signature.check("k", str(NOW), header, body, NOW + 299) is None
+
+    @pytest.mark.parametrize(
+        ("secret", "stamp", "body", "now", "reason"),
+        [
+            ("other", str(NOW), b"{}", NOW, "bad signature"),
+            ("k", str(NOW), b"{ }", NOW, "bad signature"),
+            ("k", str(NOW), b"{}", NOW + 301, "stale"),
+            ("k", str(NOW), b"{}", NOW - 301, "stale"),
+            ("k", "soon", b"{}", NOW, "unix seconds"),
+            ("k", "", b"{}", NOW, "missing"),
+            ("", str(NOW), b"{}", NOW, "no webhook secret"),
+        ],
+    )
+    def test_refusals_say_why(self, secret, stamp, body, now, reason):
+        header = signature.sign("k", NOW, b"{}")
+        assert reason in signature.check(secret, stamp, header, body, now)
+
+
+class TestParseEvent:
+    def test_valid_event(self):
+        event = _event(timestamp="2026-11-20T15:00:00+07:00", cost=1500, talk_seconds=3)
+        assert event["timestamp"] == datetime(2026, 11, 20, 8, 0)
+        assert (event["cost"], event["talk_seconds"]) == (1500.0, 3)
+
+    @pytest.mark.parametrize(
+        ("values", "reason"),
+        [
+            ({"event": "call.exploded"}, "'event' must be one of"),
+            ({"event_id": ""}, "'event_id' must be a non-empty string"),
+            ({"call_id": 12}, "'call_id' must be a non-empty string"),
+            ({"direction": "sideways"}, "'direction'"),
+            ({"timestamp": "20/11/2026"}, "ISO-8601"),
+            ({"timestamp": "1900-01-01T00:00:00Z"}, "out of range"),
+            ({"talk_seconds": -1}, "talk_seconds"),
+            ({"ring_seconds": True}, "ring_seconds"),
+            ({"ring_seconds": 1.5}, "ring_seconds"),
+            ({"cost": "10"}, "'cost' must be a number"),
+            ({"status": "exploded"}, "'status'"),
+            ({"call_id": "x" * 200}, "longer than"),
+            ({"from": "09\x0012"}, "NUL"),
+            ({"event": "recording.ready"}, "recording_url"),
+            ({"event": "recording.ready", "recording_url": "ftp://x/y"}, "http(s)"),
+        ],
+    )
+    def test_bad_fields_are_named(self, values, reason):
+        with pytest.raises(cdr.EventError) as error:
+            _event(**values)
+        assert reason in str(error.value)
+        assert error.value.status == 400
+
+    @pytest.mark.parametrize("raw", [b"", b"nul", b"[]", b"42", b'"x"', b"\xff\xfe", b"{" * 10])
+    def test_bodies_that_are_not_objects(self, raw):
+        with pytest.raises(cdr.EventError):
+            cdr.parse_event(raw)
+
+    def test_route_request(self):
+        parsed = cdr.parse_route_request(b'{"call_id": "c", "hotline": "1900 6750", "from": ""}')
+        assert parsed == {"call_id": "c", "hotline": "1900 6750", "from": ""}
+        with pytest.raises(cdr.EventError):
+            cdr.parse_route_request(b'{"call_id": "c"}')
+
+
+class TestFoldEvent:
+    def test_in_order_inbound_call(self):
+        state = {"status": None}
+        state.update(cdr.fold_event(state, _event()))
+        assert state["status"] == "ringing"
+        answered = _event(event="call.answered", timestamp="2026-11-20T08:00:05Z")
+        state.update(cdr.fold_event(state, answered))
+        assert state["status"] == "in_progress"
+        ended = _event(event="call.ended", timestamp="2026-11-20T08:01:05Z", talk_seconds=None)
+        state.update(cdr.fold_event(state, ended))
+        assert (state["status"], state["talk_seconds"]) == ("answered", 60)
+
+    def test_ended_first_is_authoritative(self):
+        state = {"status": None}
+        ended = _event(
+            event="call.ended", timestamp="2026-11-20T08:02:00Z", status="busy", ring_seconds=7
+        )
+        state.update(cdr.fold_event(state, ended))
+        for late in (
+            _event(event="call.answered", timestamp="2026-11-20T08:01:00Z"),
+            _event(event="call.ringing", timestamp="2026-11-20T08:00:00Z"),
+        ):
+            state.update(cdr.fold_event(state, late))
+        assert state["status"] == "busy"
+        assert state["start_date"] == datetime(2026, 11, 20, 8, 0)
+        assert state["last_event_date"] == datetime(2026, 11, 20, 8, 2)
+
+    def test_missed_versus_no_answer(self):
+        assert cdr.fold_event({"status": None}, _event(event="call.ended"))["status"] == "missed"
+        outbound = _event(event="call.ended", direction="outbound")
+        assert cdr.fold_event({"status": None}, outbound)["status"] == "no_answer"
+
+    def test_customer_number_by_direction(self):
+        assert cdr.customer_number(_event()) == "0912345678"
+        assert cdr.customer_number(_event(direction="outbound")) == "02873001234"
+        assert cdr.customer_number(_event(direction="internal")) == ""
+
+
+class TestRoutingOrder:
+    MEMBERS = [
+        {"number": "103", "sequence": 3, "idle_since": None},
+        {"number": "101", "sequence": 1, "idle_since": datetime(2026, 1, 1, 10)},
+        {"number": "102", "sequence": 2, "idle_since": datetime(2026, 1, 1, 9)},
+    ]
+
+    @pytest.mark.parametrize("strategy", ["ring_all", "sequential"])
+    def test_group_order(self, strategy):
+        assert routing.order_group(self.MEMBERS, strategy) == ["101", "102", "103"]
+
+    def test_round_robin_turns(self):
+        turns = [routing.order_group(self.MEMBERS, "round_robin", turn) for turn in range(4)]
+        assert [order[0] for order in turns] == ["101", "102", "103", "101"]
+        assert turns[1] == ["102", "103", "101"]
+
+    def test_longest_idle(self):
+        assert routing.order_group(self.MEMBERS, "longest_idle") == ["103", "102", "101"]
+        never = [dict(member, idle_since=False) for member in self.MEMBERS]
+        assert routing.order_group(never, "longest_idle") == ["101", "102", "103"]
+
+    def test_sticky_first_without_duplicates(self):
+        targets = routing.targets("102", ["101", "102", "103"], 25)
+        assert [(t["extension"], t["reason"]) for t in targets] == [
+            ("102", "sticky"),
+            ("101", "group"),
+            ("103", "group"),
+        ]
+        assert all(t["timeout"] == 25 for t in targets)
+        assert routing.targets(None, [], 20) == []
