@@ -129,7 +129,9 @@ def main():
     sql_logger = logging.getLogger("odoo.sql_db")
     sql_logger.addHandler(capture)
     sql_logger.setLevel(logging.DEBUG)
+    sql_logger.propagate = False
     answer = send().get_data(as_text=True)
+    sql_logger.propagate = True
     sql_logger.setLevel(logging.WARNING)
     sql_logger.removeHandler(capture)
 
@@ -154,9 +156,10 @@ def main():
         f"{args.requests} requests: {1000 * elapsed / args.requests:.2f} ms per request, "
         f"{queries / args.requests:.2f} SQL queries per request"
     )
-    common.out(f"SQL of one request ({len(capture.lines)} statements):")
+    common.out("SQL of one request:")
     for line in capture.lines:
-        common.out("  " + " ".join(line.split())[:400])
+        if "query:" in line:
+            common.out("  " + " ".join(line.split())[:300])
     for order in ("cumulative", "tottime"):
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream)

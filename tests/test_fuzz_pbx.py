@@ -166,7 +166,7 @@ NOT_AN_OBJECT = [b"[]", b"[1,2,3]", b'"call.ended"', b"42", b"-1.5e10", b"null",
 
 
 def dumps(value):
-    """JSON with NaN / Infinity literals allowed and lone surrogates escaped, as bytes."""
+    """ASCII JSON bytes: NaN / Infinity literals allowed, lone surrogates as ``\\ud800``."""
     return json.dumps(value).encode("utf-8")
 
 
@@ -367,7 +367,7 @@ def answer_problem(path, status, answer):
 
 
 class Tally:
-    """Statuses by label and the requests whose answer broke a rule."""
+    """A histogram of the statuses and the requests whose answer broke a rule."""
 
     def __init__(self):
         self.statuses = Counter()
@@ -383,7 +383,8 @@ class Tally:
 
     def assert_clean(self):
         shown = "\n".join(self.problems[:15])
-        assert not self.problems, f"{len(self.problems)} bad answer(s):\n{shown}"
+        statuses = dict(sorted(self.statuses.items()))
+        assert not self.problems, f"{len(self.problems)} bad answer(s) {statuses}:\n{shown}"
 
 
 def alive_event(serial):

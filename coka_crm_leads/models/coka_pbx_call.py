@@ -5,3 +5,7 @@ class CokaPbxCall(models.Model):
     _inherit = "coka.pbx.call"
 
     lead_id = fields.Many2one("crm.lead", index=True, ondelete="set null")
+
+    def _coka_note_targets(self):
+        """The wrap-up note also goes on the lead's chatter (SPEC PBX-8)."""
+        return super()._coka_note_targets() + list(self.lead_id)

@@ -53,3 +53,20 @@ class TestTicketsAndLeads(TransactionCase):
         call.invalidate_recordset()
         with self.assertRaises(AccessError):
             call.with_user(self.agent).read(["customer_number"])
+
+    def test_call_note_reaches_the_lead_and_the_contact(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Lead ghi chú", "user_id": self.agent.id, "partner_id": self.partner.id}
+        )
+        call = self.env["coka.pbx.call"].create(
+            {
+                "direction": "outbound",
+                "customer_number": "+84905111222",
+                "user_id": self.agent.id,
+                "partner_id": self.partner.id,
+                "lead_id": lead.id,
+            }
+        )
+        call.with_user(self.agent)._coka_save_note("Hẹn gặp ngày mai")
+        self.assertIn("Hẹn gặp ngày mai", lead.message_ids[0].body)
+        self.assertIn("Hẹn gặp ngày mai", self.partner.message_ids[0].body)

@@ -405,8 +405,11 @@ class CokaPbxCall(models.Model):
         return True
 
     def _coka_note_targets(self):
-        """Records whose chatter gets the note. Hook: the lead of the call (leads module)."""
-        return self.partner_id
+        """Records whose chatter gets the note, as a list (they may be of several models).
+
+        Hook: the leads module adds the lead of the call.
+        """
+        return list(self.partner_id)
 
     def action_coka_hold(self):
         return self._coka_control("hold")
