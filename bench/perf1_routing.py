@@ -138,7 +138,7 @@ def measure_all(url, args, partners):
                 common.say(
                     f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
                     f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f} req/s, "
-                    f"{result.errors} errors, load {before:.2f}"
+                    f"{result.errors} errors, {result.connects} connections, load {before:.2f}"
                 )
                 if result.errors:
                     common.say(f"first error: {result.first_error}")

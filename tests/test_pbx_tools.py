@@ -55,6 +55,10 @@ class TestSignature:
         header = signature.sign("k", NOW, b"{}")
         assert reason in signature.check(secret, stamp, header, body, now)
 
+    def test_non_ascii_signature_is_just_bad(self):
+        header = "sha256=é" + "0" * 63
+        assert signature.check("k", str(NOW), header, b"{}", NOW) == "bad signature"
+
 
 class TestParseEvent:
     def test_valid_event(self):
@@ -78,6 +82,7 @@ class TestParseEvent:
             ({"status": "exploded"}, "'status'"),
             ({"call_id": "x" * 200}, "longer than"),
             ({"from": "09\x0012"}, "NUL"),
+            ({"hotline": "lone \ud800 surrogate"}, "UTF-8"),
             ({"event": "recording.ready"}, "recording_url"),
             ({"event": "recording.ready", "recording_url": "ftp://x/y"}, "http(s)"),
         ],
@@ -88,7 +93,10 @@ class TestParseEvent:
         assert reason in str(error.value)
         assert error.value.status == 400
 
-    @pytest.mark.parametrize("raw", [b"", b"nul", b"[]", b"42", b'"x"', b"\xff\xfe", b"{" * 10])
+    @pytest.mark.parametrize(
+        "raw",
+        [b"", b"nul", b"[]", b"42", b'"x"', b"\xff\xfe", b"{" * 10, b"[" * 20000 + b"]" * 20000],
+    )
     def test_bodies_that_are_not_objects(self, raw):
         with pytest.raises(cdr.EventError):
             cdr.parse_event(raw)

@@ -35,6 +35,8 @@ def _object(raw):
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise EventError(f"body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise EventError("body is nested too deeply") from None
     if not isinstance(data, dict):
         raise EventError("body must be a JSON object")
     return data
@@ -50,6 +52,10 @@ def _text(data, key, required=True, choices=None, max_length=MAX_TEXT):
         raise EventError(f"'{key}' is longer than {max_length} characters")
     if "\x00" in value:
         raise EventError(f"'{key}' contains a NUL character")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise EventError(f"'{key}' is not valid UTF-8 text") from None
     if choices and value not in choices:
         raise EventError(f"'{key}' must be one of {', '.join(choices)}")
     return value.strip()

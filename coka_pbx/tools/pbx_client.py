@@ -154,7 +154,7 @@ class GenericPbxClient:
         return self._action(call_id, "transfer", {"extension": extension})
 
     def send_dtmf(self, call_id, digits):
-        if not DTMF_RE.match(digits or ""):
+        if not isinstance(digits, str) or not DTMF_RE.fullmatch(digits):
             raise ProviderError("bad_dtmf")
         return self._action(call_id, "dtmf", {"digits": digits})
 

@@ -44,6 +44,7 @@ def check(secret, timestamp, signature, body, now, max_age=MAX_AGE):
         return "X-Coka-Timestamp is not unix seconds"
     if abs(now - sent_at) > max_age:
         return "stale or future timestamp"
-    if not hmac.compare_digest(sign(secret, timestamp.strip(), body), signature.strip()):
+    expected = sign(secret, timestamp.strip(), body).encode()
+    if not hmac.compare_digest(expected, signature.strip().encode(errors="replace")):
         return "bad signature"
     return None
