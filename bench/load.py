@@ -138,6 +138,84 @@ class HttpClient:
             self.connection = None
 
 
+def _call(client, index):
+    """One operation; any exception is a failed operation, not a dead thread."""
+    try:
+        return client(index)
+    except Exception as error:  # noqa: BLE001
+        return 0.0, f"{type(error).__name__}: {error}"
+
+
+class _Measurement:
+    """The shared state of the threads of one measurement."""
+
+    def __init__(self, clients, count, duration, warmup):
+        self.clients = clients
+        self.count = count
+        self.duration = duration
+        self.warmup = math.ceil(warmup / len(clients)) if warmup else 0
+        self.counter = itertools.count()
+        self.lock = threading.Lock()
+        self.barrier = threading.Barrier(len(clients) + 1)
+        self.latencies = [[] for _client in clients]
+        self.errors = [[] for _client in clients]
+        self.finished = [0.0] * len(clients)
+        self.deadline = None
+
+    def next_index(self):
+        with self.lock:
+            index = next(self.counter)
+        if self.count is not None:
+            return index if index < self.count else None
+        return index if time.perf_counter() < self.deadline else None
+
+    def worker(self, number):
+        client = self.clients[number]
+        try:
+            for warm in range(self.warmup):
+                _elapsed, error = _call(client, -1 - warm - number * self.warmup)
+                if error is not None:
+                    self.errors[number].append(f"warm-up: {error}")
+        finally:
+            self.barrier.wait()
+        index = self.next_index()
+        while index is not None:
+            elapsed, error = _call(client, index)
+            if error is None:
+                self.latencies[number].append(elapsed)
+            else:
+                self.errors[number].append(error)
+            index = self.next_index()
+        self.finished[number] = time.perf_counter()
+
+    def run(self, name):
+        threads = [
+            threading.Thread(target=self.worker, args=(number,), name=f"load-{number}")
+            for number in range(len(self.clients))
+        ]
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
+        self.barrier.wait()
+        started = time.perf_counter()
+        if self.duration is not None:
+            self.deadline = started + self.duration
+        for thread in threads:
+            thread.join()
+        for client in self.clients:
+            getattr(client, "close", lambda: None)()
+        errors = [error for chunk in self.errors for error in chunk]
+        return Result(
+            name,
+            len(self.clients),
+            [value for chunk in self.latencies for value in chunk],
+            max(self.finished) - started,
+            len(errors),
+            errors[0] if errors else None,
+            sum(getattr(client, "connects", 0) for client in self.clients),
+        )
+
+
 def measure(name, make_client, concurrency, count=None, duration=None, warmup=0):
     """Run one closed-loop measurement.
 
@@ -152,64 +230,7 @@ def measure(name, make_client, concurrency, count=None, duration=None, warmup=0)
     if (count is None) == (duration is None):
         raise ValueError("give either count or duration")
     clients = [make_client(number) for number in range(concurrency)]
-    counter = itertools.count()
-    lock = threading.Lock()
-    barrier = threading.Barrier(concurrency + 1)
-    latencies = [[] for _client in clients]
-    errors = [[] for _client in clients]
-    finished = [0.0] * concurrency
-    state = {"deadline": None}
-    per_thread_warmup = math.ceil(warmup / concurrency) if warmup else 0
-
-    def next_index():
-        with lock:
-            index = next(counter)
-        if count is not None:
-            return index if index < count else None
-        return index if time.perf_counter() < state["deadline"] else None
-
-    def worker(number):
-        client = clients[number]
-        try:
-            for warm in range(per_thread_warmup):
-                client(-1 - warm - number * per_thread_warmup)
-        finally:
-            barrier.wait()
-        index = next_index()
-        while index is not None:
-            elapsed, error = client(index)
-            if error is None:
-                latencies[number].append(elapsed)
-            else:
-                errors[number].append(error)
-            index = next_index()
-        finished[number] = time.perf_counter()
-
-    threads = [
-        threading.Thread(target=worker, args=(number,), name=f"load-{number}", daemon=True)
-        for number in range(concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    if duration is not None:
-        state["deadline"] = started + duration
-    for thread in threads:
-        thread.join()
-    for client in clients:
-        getattr(client, "close", lambda: None)()
-    connects = sum(getattr(client, "connects", 0) for client in clients)
-    flat_errors = [error for chunk in errors for error in chunk]
-    return Result(
-        name,
-        concurrency,
-        [value for chunk in latencies for value in chunk],
-        max(finished) - started,
-        len(flat_errors),
-        flat_errors[0] if flat_errors else None,
-        connects,
-    )
+    return _Measurement(clients, count, duration, warmup).run(name)
 
 
 RESULT_COLUMNS = [

@@ -31,6 +31,7 @@ WEBHOOK_PATH = f"/coka_pbx/webhook/{common.PROVIDER_CODE}"
 CONCURRENCIES = (1, 8)
 RAW_TABLE = "coka_bench_raw_call"
 RAW_SEQUENCE = "coka_bench_raw_call_seq"
+CALL_NUMBERS = itertools.count()  # call ids stay new across measurements and rounds
 
 
 def parse_args():
@@ -80,14 +81,13 @@ def webhook_check(status, body):
 
 
 def webhook_client(url, partners, fixtures, run, seed):
-    ids = itertools.count()
 
     def make(number):
         rng = random.Random(seed * 1000 + number)
 
         def prepare(_index):
             payload = call_ended(
-                f"bench-{run}-{next(ids)}",
+                f"bench-{run}-{next(CALL_NUMBERS)}",
                 common.partner_mobile(rng.randint(1, partners)),
                 rng.choice(fixtures["extensions"]),
                 rng.randint(10, 600),
@@ -145,7 +145,7 @@ class RawClient:
         self.partners = partners
         self.run = run
         self.rng = random.Random(seed)
-        self.ids = itertools.count()
+        self.tag = uuid.uuid4().hex[:8]
 
     def __call__(self, _index):
         rng, fixtures = self.rng, self.fixtures
@@ -155,7 +155,7 @@ class RawClient:
         values = {
             "sequence": RAW_SEQUENCE,
             "provider": fixtures["provider_id"],
-            "call_id": f"raw-{self.run}-{id(self)}-{next(self.ids)}",
+            "call_id": f"raw-{self.run}-{self.tag}-{next(CALL_NUMBERS)}",
             "company": fixtures["company_id"],
             "hotline": fixtures["hotline_id"],
             "caller": common.partner_mobile(partner),

@@ -7,6 +7,7 @@ Nothing here downloads or builds Odoo (SPEC RUN-2).
 import importlib.metadata
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -220,6 +221,13 @@ def write_config(path, data_dir, **options):
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     return path
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def odoo_command(config, *args):

@@ -92,6 +92,8 @@ def odoo_test_counts(log_path):
 def start_install(config, db, log, demo, tests):
     env.drop_database(db, DATA_DIR)
     args = ["-d", db, "-i", ",".join(env.MODULES), "--stop-after-init", f"--logfile={log}"]
+    # Own ports: Odoo's HTTP tests serve on http_port, and 8069 may be a running Odoo.
+    args += [f"--http-port={env.free_port()}", f"--gevent-port={env.free_port()}"]
     if not demo:
         args.append("--without-demo=all")
     if tests:

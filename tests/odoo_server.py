@@ -7,7 +7,6 @@ local ports, and spoken to over HTTP / JSON-RPC like any client would.
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +20,6 @@ sys.path.insert(0, str(ROOT / "setup"))
 import coka_env  # noqa: E402  (setup/ is a folder of scripts, not a package)
 
 WORK = Path(os.environ.get("COKA_TEST_WORK", ROOT / ".local" / "test"))
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RpcError(Exception):
@@ -46,7 +39,7 @@ class OdooServer:
         self.config = config
         self.database = database
         self.workers = workers
-        self.port = free_port()
+        self.port = coka_env.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = WORK / f"e2e-{name}.log"
         self.process = None
@@ -59,7 +52,7 @@ class OdooServer:
             self.database,
             f"--db-filter=^{self.database}$",
             f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
+            f"--gevent-port={coka_env.free_port()}",
             f"--workers={self.workers}",
             "--max-cron-threads=0",
             f"--logfile={self.log}",

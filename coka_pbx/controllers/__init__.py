@@ -1,2 +1,3 @@
 from . import pbx_api
 from . import call_control
+from . import sticky_files

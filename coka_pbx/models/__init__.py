@@ -8,3 +8,4 @@ from . import coka_pbx_ring_member
 from . import coka_pbx_extension
 from . import coka_pbx_call
 from . import coka_pbx_event
+from . import coka_pbx_sticky_rule

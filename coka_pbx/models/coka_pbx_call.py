@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
-from ..tools import cdr, phone
+from ..tools import cdr, phone, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
@@ -236,6 +236,24 @@ class CokaPbxCall(models.Model):
                 last = call.extension_id.last_call_end
                 if not last or last < call.end_date:
                     call.extension_id.last_call_end = call.end_date
+            call._coka_sticky_remember()
+
+    def _coka_sticky_remember(self):
+        """Remember the agent of a finished call for its customer (SPEC STK-2)."""
+        self.ensure_one()
+        hotline = self.hotline_id or self.extension_id.hotline_id
+        if not (hotline and self.customer_number and self.customer_number.startswith("+")):
+            return None
+        if not sticky.is_rememberable(
+            self.direction,
+            self.status,
+            bool(self.extension_id),
+            hotline.sticky_remember_unanswered_outbound,
+        ):
+            return None
+        return hotline._coka_sticky_remember(
+            self.customer_number, self.extension_id, self.end_date or fields.Datetime.now()
+        )
 
     # Click-to-call and call control (SPEC PBX-8) -----------------------------------------
 

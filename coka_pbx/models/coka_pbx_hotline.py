@@ -3,7 +3,7 @@ from psycopg2 import sql
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import phone, routing
+from ..tools import phone, routing, sticky, sticky_import
 
 
 class CokaPbxHotline(models.Model):
@@ -46,6 +46,31 @@ class CokaPbxHotline(models.Model):
         help="Calls whose talk time is over this many minutes are flagged as too long.",
     )
     is_default = fields.Boolean(string="Default Hotline")
+    sticky_mode = fields.Selection(
+        [("first", "First agent"), ("last", "Last agent"), ("stop", "Stop")],
+        required=True,
+        default="first",
+        help="First agent: a number stays with the first agent who spoke with it. "
+        "Last agent: it moves to the latest one. Stop: the sticky rule is off for this "
+        "hotline (nothing is remembered, rules do not route).",
+    )
+    sticky_auto_remember = fields.Boolean(
+        string="Remember Calls Automatically",
+        default=True,
+        help="Answered calls remember their agent for the customer's number. Off: calls are "
+        "not remembered, but existing and manual rules still route.",
+    )
+    sticky_remember_unanswered_outbound = fields.Boolean(
+        string="Remember Unanswered Outbound Calls",
+        help="Also remember an agent's outbound call the customer did not answer.",
+    )
+    sticky_ttl_days = fields.Integer(
+        string="Rule Lifetime (days)",
+        help="A rule whose last call is older than this does not route and is archived "
+        "by a daily job. 0: rules never expire.",
+    )
+    sticky_rule_ids = fields.One2many("coka.pbx.sticky.rule", "hotline_id", string="Sticky Rules")
+    sticky_rule_count = fields.Integer(compute="_compute_sticky_rule_count")
     extension_ids = fields.One2many("coka.pbx.extension", "hotline_id")
     active = fields.Boolean(default=True)
 
@@ -56,6 +81,11 @@ class CokaPbxHotline(models.Model):
             "This hotline number already exists in the company.",
         ),
         ("ring_timeout_positive", "CHECK(ring_timeout > 0)", "The ring timeout must be positive."),
+        (
+            "sticky_ttl_days_positive",
+            "CHECK(sticky_ttl_days >= 0)",
+            "The rule lifetime cannot be negative.",
+        ),
         (
             "too_long_minutes_positive",
             "CHECK(too_long_minutes >= 0)",
@@ -141,16 +171,135 @@ class CokaPbxHotline(models.Model):
             turn = self.env.cr.fetchone()[0]
         return turn - 1
 
-    def _coka_sticky_extension(self, customer_e164):
-        """The extension that should ring first for this customer (SPEC STK), or nothing.
+    def _compute_sticky_rule_count(self):
+        counts = dict(
+            self.env["coka.pbx.sticky.rule"]._read_group(
+                [("hotline_id", "in", self.ids)], ["hotline_id"], ["__count"]
+            )
+        )
+        for hotline in self:
+            hotline.sticky_rule_count = counts.get(hotline, 0)
 
-        Hook: the sticky-agent rule overrides it.
+    def _coka_sticky_rule(self, customer_e164):
+        """The active rule of this hotline for a number (one indexed lookup)."""
+        self.ensure_one()
+        return self.env["coka.pbx.sticky.rule"].search(
+            [("hotline_id", "=", self.id), ("phone_e164", "=", customer_e164)], limit=1
+        )
+
+    def _coka_sticky_extension(self, customer_e164):
+        """The extension that should ring first for this customer (SPEC STK-1, STK-6).
 
         :param str customer_e164: the caller's E.164 number
         :return: a ``coka.pbx.extension`` record, possibly empty
         """
         self.ensure_one()
-        return self.env["coka.pbx.extension"]
+        empty = self.env["coka.pbx.extension"]
+        if self.sticky_mode == "stop":
+            return empty
+        rule = self._coka_sticky_rule(customer_e164)
+        facts = rule and {"last_date": rule._coka_last_date()}
+        if not sticky.routes(self.sticky_mode, facts, self.sticky_ttl_days, fields.Datetime.now()):
+            return empty
+        return rule.extension_id
+
+    def _coka_sticky_remember(self, customer_e164, extension, call_date):
+        """Apply a finished, rememberable call to this hotline's rules (SPEC STK-2, STK-3).
+
+        :param str customer_e164: the customer's number
+        :param extension: the ``coka.pbx.extension`` of the call
+        :param datetime call_date: when the call ended
+        :return: the action taken (``tools.sticky``), or ``None``
+        """
+        self.ensure_one()
+        Rule = self.env["coka.pbx.sticky.rule"].with_context(active_test=False)
+        rule = Rule.search(
+            [("hotline_id", "=", self.id), ("phone_e164", "=", customer_e164)], limit=1
+        )
+        facts = rule and {
+            "extension_id": rule.extension_id.id,
+            "source": rule.source,
+            "active": rule.active,
+        }
+        action = sticky.decide(self.sticky_mode, self.sticky_auto_remember, facts, extension.id)
+        if action == sticky.CREATE and rule:
+            # An archived (expired) rule starts afresh with this call's agent.
+            rule.write(
+                {
+                    "extension_id": extension.id,
+                    "source": "auto",
+                    "active": True,
+                    "last_call_date": call_date,
+                }
+            )
+        elif action == sticky.CREATE:
+            Rule.create(
+                {
+                    "hotline_id": self.id,
+                    "phone": phone.to_display(customer_e164),
+                    "extension_id": extension.id,
+                    "source": "auto",
+                    "last_call_date": call_date,
+                }
+            )
+        elif action == sticky.MOVE:
+            rule.write({"extension_id": extension.id, "last_call_date": call_date})
+        elif action == sticky.TOUCH and (
+            not rule.last_call_date or rule.last_call_date < call_date
+        ):
+            rule.last_call_date = call_date
+        return action
+
+    def action_coka_sticky_import(self):
+        """Open the import of the priority list (SPEC STK-5)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Sticky Rules"),
+            "res_model": "coka.pbx.sticky.import",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_hotline_id": self.id},
+        }
+
+    def action_coka_sticky_export(self):
+        """Download the priority list in the template's format."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/coka_pbx/sticky/export/{self.id}",
+            "target": "self",
+        }
+
+    def _coka_sticky_export(self):
+        """The hotline's active rules as an .xlsx in the import template's format."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env["coka.pbx.sticky.rule"].check_access("read")
+        self.env.cr.execute(
+            """
+            SELECT r.phone, e.number
+              FROM coka_pbx_sticky_rule r
+              JOIN coka_pbx_extension e ON e.id = r.extension_id
+             WHERE r.hotline_id = %s AND r.active
+             ORDER BY r.id
+            """,
+            [self.id],
+        )
+        return sticky_import.template(self.env.cr.fetchall())
+
+    def action_coka_sticky_rules(self):
+        """The priority list of this hotline ("Sửa", SPEC STK-4)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coka_pbx.coka_pbx_sticky_rule_action"
+        )
+        action["domain"] = [("hotline_id", "=", self.id)]
+        action["context"] = {"default_hotline_id": self.id}
+        action["display_name"] = self.env._(
+            "Sticky rules of %(hotline)s", hotline=self.display_number
+        )
+        return action
 
     def _coka_route(self, customer_e164):
         """The extensions to ring for a call to this hotline, in order.

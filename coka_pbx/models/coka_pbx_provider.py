@@ -91,23 +91,23 @@ class CokaPbxProvider(models.Model):
 
         :param ProviderError error: what the adapter raised
         """
-        _ = self.env._
+        env = self.env
         messages = {
-            "no_url": _("The PBX provider has no API URL."),
-            "timeout": _("The PBX did not answer in time. Try again in a moment."),
-            "unreachable": _("The PBX cannot be reached. Check the provider's API URL."),
-            "rate_limited": _("The PBX is busy (too many requests). Try again in a moment."),
-            "auth": _("The PBX refused the API key. Check the provider's credentials."),
-            "server_error": _(
+            "no_url": env._("The PBX provider has no API URL."),
+            "timeout": env._("The PBX did not answer in time. Try again in a moment."),
+            "unreachable": env._("The PBX cannot be reached. Check the provider's API URL."),
+            "rate_limited": env._("The PBX is busy (too many requests). Try again in a moment."),
+            "auth": env._("The PBX refused the API key. Check the provider's credentials."),
+            "server_error": env._(
                 "The PBX failed (HTTP %(status)s). Try again later.", status=error.status
             ),
-            "refused": _(
+            "refused": env._(
                 "The PBX refused the request: %(detail)s", detail=error.detail or error.status
             ),
-            "not_json": _("The PBX sent an answer that is not JSON."),
-            "unexpected": _("The PBX sent an unexpected answer."),
-            "no_call_id": _("The PBX did not return a call id."),
-            "bad_dtmf": _("Keypad digits can only be 0-9, * and #."),
+            "not_json": env._("The PBX sent an answer that is not JSON."),
+            "unexpected": env._("The PBX sent an unexpected answer."),
+            "no_call_id": env._("The PBX did not return a call id."),
+            "bad_dtmf": env._("Keypad digits can only be 0-9, * and #."),
         }
         return UserError(messages.get(error.kind, messages["unexpected"]))
 
