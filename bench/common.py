@@ -419,9 +419,10 @@ def _sticky_insert(cr):
 
 
 def load_sticky_rules(count, fixtures):
-    """Load ``count`` sticky rules on the bench hotline: partner ``i`` sticks to agent
-    ``i % 5`` (PERF-1 wants 1,000,000). Skipped, with a message, while the table does not
-    exist (the sticky-agent rule is not implemented yet).
+    """Top the sticky rules of the bench hotline up to ``count``: bench partner ``i``
+    sticks to agent ``i % 5`` (PERF-1 wants 1,000,000). Skipped, with a message, while the
+    table does not exist (the sticky-agent rule is not implemented yet). The rows are
+    counted, not remembered: rules ``1..count`` are assumed in place when that many exist.
 
     :param dict fixtures: what :func:`ensure_fixtures` returned
     :return: the number of sticky rules of the bench hotline
@@ -437,8 +438,11 @@ def load_sticky_rules(count, fixtures):
                 )
                 return 0
             statement = _sticky_insert(cr)
-            param = f"coka_bench.sticky_rules.{fixtures['hotline_id']}"
-            loaded = int(_get_param(cr, param) or 0)
+            count_rules = sql.SQL("SELECT count(*) FROM {} WHERE hotline_id = %s").format(
+                sql.Identifier(STICKY_TABLE)
+            )
+            cr.execute(count_rules, [fixtures["hotline_id"]])
+            loaded = cr.fetchone()[0]
             params = {
                 "hotline": fixtures["hotline_id"],
                 "extensions": fixtures["extension_ids"],
@@ -450,15 +454,9 @@ def load_sticky_rules(count, fixtures):
             for first in range(loaded + 1, count + 1, CHUNK):
                 last = min(first + CHUNK - 1, count)
                 cr.execute(statement, {**params, "first": first, "last": last})
-                _set_param(cr, param, last)
                 conn.commit()
                 say(f"sticky rules {last:,} / {count:,} ({time.monotonic() - started:.0f} s)")
-            cr.execute(
-                sql.SQL("SELECT count(*) FROM {} WHERE hotline_id = %s").format(
-                    sql.Identifier(STICKY_TABLE)
-                ),
-                [fixtures["hotline_id"]],
-            )
+            cr.execute(count_rules, [fixtures["hotline_id"]])
             total = cr.fetchone()[0]
         conn.commit()
         conn.autocommit = True

@@ -17,7 +17,9 @@ class CokaPbxStickyRule(models.Model):
 
     hotline_id = fields.Many2one("coka.pbx.hotline", required=True, ondelete="cascade", index=True)
     phone = fields.Char(string="Phone Number", required=True, help="The number as typed.")
-    phone_e164 = fields.Char(string="E.164 Number", required=True, readonly=True)
+    phone_e164 = fields.Char(
+        string="E.164 Number", readonly=True, help="Set from the phone number on save."
+    )
     extension_id = fields.Many2one(
         "coka.pbx.extension", required=True, ondelete="cascade", index=True
     )

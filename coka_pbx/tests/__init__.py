@@ -4,3 +4,4 @@ from . import test_hotline
 from . import test_webhook
 from . import test_routing
 from . import test_click_to_call
+from . import test_sticky

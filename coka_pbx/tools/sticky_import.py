@@ -2,6 +2,7 @@
 per-row report. Plain functions over openpyxl; the wizard writes what they return."""
 
 import io
+import zipfile
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -73,7 +74,14 @@ def read_rows(data):
         raise ImportFileError("too_large")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as error:
         raise ImportFileError("not_xlsx") from error
     try:
         sheet = book.worksheets[0] if book.worksheets else None
