@@ -49,6 +49,8 @@ AGENTS = [(f"bench_agent_{k}", str(900 + k)) for k in range(1, 6)]
 PARTNER_PARAM = "coka_bench.partners"
 CHUNK = 200_000
 STICKY_TABLE = "coka_pbx_sticky_rule"
+# The sticky-agent settings of the bench hotline (SPEC §5): rules route, calls are remembered.
+HOTLINE_STICKY = {"sticky_mode": "first", "sticky_auto_remember": True, "sticky_ttl_days": 0}
 
 out = env.out
 
@@ -367,19 +369,18 @@ def partner_total():
 
 # Sticky rules (STK): the hook of the issue that adds coka.pbx.sticky.rule ---------------
 
-# Column -> SQL expression over s(i) and the fixtures (%(hotline)s, %(extensions)s, ...).
-# The first existing column of each group of names is filled.
+# Column -> SQL expression over s(i) and the fixtures (%(hotline)s, %(extensions)s, ...),
+# for coka.pbx.sticky.rule as STK made it; the first existing column of each group of names
+# is filled, and a NOT NULL column left out stops the load with its name. Rules are
+# "import" rules: pinned, so remembering only touches their last call date.
 STICKY_VALUES = [
     (("hotline_id",), "%(hotline)s"),
-    (
-        ("customer_number", "number_e164", "customer_e164", "phone_e164", "number"),
-        "'+849' || lpad(s.i::text, 8, '0')",
-    ),
+    (("phone",), "'09' || lpad(s.i::text, 8, '0')"),
+    (("phone_e164", "customer_number", "number_e164"), "'+849' || lpad(s.i::text, 8, '0')"),
     (("extension_id",), "(%(extensions)s::int[])[1 + s.i %% %(agents)s]"),
-    (("user_id",), "(%(users)s::int[])[1 + s.i %% %(agents)s]"),
     (("company_id",), "%(company)s"),
     (("source",), "'import'"),
-    (("last_call_date", "last_call", "last_call_at"), _NOW),
+    (("last_call_date",), _NOW),
     (("active",), "true"),
     (("create_uid",), "1"),
     (("write_uid",), "1"),
@@ -592,7 +593,7 @@ class Admin:
 
 def ensure_fixtures(url, strategy="round_robin"):
     """Provider ``bench``, five agents ON with extensions 901..905, and the hotline
-    028 7300 9999 whose ring group holds them (idempotent).
+    028 7300 9999 whose ring group holds them, sticky mode "first" (idempotent).
 
     :return: dict with the ids and numbers the benchmarks use
     """
@@ -637,16 +638,21 @@ def ensure_fixtures(url, strategy="round_robin"):
         (0, 0, {"extension_id": extension_id, "sequence": sequence})
         for sequence, extension_id in enumerate(extension_ids, start=1)
     ]
+    hotline_values = {
+        "number": HOTLINE,
+        "provider_id": provider_id,
+        "ring_strategy": strategy,
+        "ring_member_ids": members,
+        "active": True,
+    }
+    hotline_fields = admin("coka.pbx.hotline", "fields_get", attributes=["type"])
+    for name, value in HOTLINE_STICKY.items():
+        if name in hotline_fields:
+            hotline_values[name] = value
     hotline_id = admin.find_or_create(
         "coka.pbx.hotline",
         [("number_e164", "=", HOTLINE_E164), ("company_id", "=", company_id)],
-        {
-            "number": HOTLINE,
-            "provider_id": provider_id,
-            "ring_strategy": strategy,
-            "ring_member_ids": members,
-            "active": True,
-        },
+        hotline_values,
         context={"active_test": False},
     )
     admin("coka.pbx.extension", "write", extension_ids, {"hotline_id": hotline_id})

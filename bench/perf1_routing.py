@@ -1,7 +1,8 @@
 """PERF-1: the routing answer (SPEC PBX-7) against the same server's floor.
 
-One Odoo server (``--workers=2``, no cron) on ``coka_bench`` with the bench partners (and
-the sticky rules once the sticky-agent rule exists). In the same run, closed loop:
+One Odoo server (``--workers=2``, no cron) on ``coka_bench`` with the bench partners and as
+many sticky rules (bench partner ``i`` sticks to agent ``i % 5``, so every caller has one).
+In the same run, closed loop:
 
 * floor: ``POST /web/webclient/version_info`` with an empty JSON-RPC call (Odoo's HTTP stack
   and nothing else);
@@ -100,7 +101,7 @@ def route_client(url, partners, seed=1):
     return make
 
 
-def sanity_check(url, partners):
+def sanity_check(url, partners, sticky):
     """One routing request before measuring: it must answer 200 with targets."""
     status, data = common.post(
         url,
@@ -117,8 +118,11 @@ def sanity_check(url, partners):
     if status != 200:
         common.env.fail("the routing route does not answer 200; see the server log")
     answer = json.loads(data)
-    if not answer.get("targets"):
+    targets = answer.get("targets") or []
+    if not targets:
         common.say("WARNING: the routing answer has no targets (nobody routable?)")
+    elif sticky and targets[0].get("reason") != "sticky":
+        common.say("WARNING: partner 1 has a sticky rule but the answer does not start with it")
     return answer
 
 
@@ -200,7 +204,7 @@ def main():
                 f"routing:   POST {ROUTE_PATH} (signed, random bench partner's mobile)",
             ],
         )
-        sanity_check(server.url, partners)
+        sanity_check(server.url, partners, sticky)
         results, loads = measure_all(server.url, args, partners)
     errors = report(results, loads)
     common.out(f"server log: {server.log}")

@@ -44,6 +44,12 @@ def parse_args():
         help="calls (or raw rows) counted per measurement and round (default 2000)",
     )
     parser.add_argument(
+        "--sticky-rules",
+        type=int,
+        default=None,
+        help="sticky rules to load when the table exists (default: as many as partners)",
+    )
+    parser.add_argument(
         "--rounds",
         type=common.positive,
         default=2,
@@ -279,11 +285,14 @@ def main():
     run = uuid.uuid4().hex[:8]
     with common.BenchServer(args.workers, db_filter=args.db_filter, name="perf2-server") as server:
         fixtures = common.ensure_fixtures(server.url)
+        sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
+        sticky = common.load_sticky_rules(sticky_wanted, fixtures)
         common.out()
         common.header(
             "PERF-2 webhook ingestion (PBX-6) vs raw PostgreSQL inserts",
             partners,
             [
+                f"sticky:    {sticky:,} sticky rules (import, pinned) on the bench hotline",
                 f"server:    {server.describe()}",
                 f"webhook:   POST {WEBHOOK_PATH}: signed call.ended, new call_id and event_id,"
                 " inbound, answered, random bench partner's mobile",
