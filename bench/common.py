@@ -443,7 +443,9 @@ def load_sticky_rules(count, fixtures):
                 sql.Identifier(STICKY_TABLE)
             )
             cr.execute(count_rules, [fixtures["hotline_id"]])
-            loaded = cr.fetchone()[0]
+            param = f"coka_bench.sticky_rules.{fixtures['hotline_id']}"
+            # Rules 1..loaded are in place; a table emptied or re-created starts over.
+            loaded = int(_get_param(cr, param) or 0) if cr.fetchone()[0] else 0
             params = {
                 "hotline": fixtures["hotline_id"],
                 "extensions": fixtures["extension_ids"],
@@ -455,6 +457,7 @@ def load_sticky_rules(count, fixtures):
             for first in range(loaded + 1, count + 1, CHUNK):
                 last = min(first + CHUNK - 1, count)
                 cr.execute(statement, {**params, "first": first, "last": last})
+                _set_param(cr, param, last)
                 conn.commit()
                 say(f"sticky rules {last:,} / {count:,} ({time.monotonic() - started:.0f} s)")
             cr.execute(count_rules, [fixtures["hotline_id"]])

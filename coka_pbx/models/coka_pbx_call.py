@@ -201,15 +201,7 @@ class CokaPbxCall(models.Model):
     def _coka_find_or_register_partner(self, company, key, direction):
         """The contact of a number; unknown inbound callers become contacts (SPEC PBX-5)."""
         Partner = self.env["res.partner"].with_company(company)
-        partner = Partner.search(
-            [
-                "|",
-                ("coka_mobile_e164", "=", key),
-                ("coka_phone_e164", "=", key),
-                ("company_id", "in", (False, company.id)),
-            ],
-            limit=1,
-        )
+        partner = Partner._coka_search_phone(key, limit=1, company=company)
         if partner or direction != "inbound" or not company.coka_auto_register_callers:
             return partner
         display = phone.to_display(key)

@@ -48,21 +48,23 @@ class ResPartner(models.Model):
             partner.coka_call_count = counts.get(partner, 0)
 
     @api.model
-    def _coka_search_phone(self, number, limit=None):
+    def _coka_search_phone(self, number, limit=None, company=None):
         """Return the partners whose phone or mobile is ``number`` (SPEC PBX-4).
 
         Equality on the stored E.164 keys: indexed, never ``ilike``.
 
         :param str number: a number in any usual form
         :param int limit: at most this many partners
+        :param company: only partners shared or of this ``res.company``
         :return: ``res.partner`` recordset, empty when the number is invalid
         """
         key = phone.to_e164(number)
         if not key:
             return self.browse()
-        return self.search(
-            ["|", ("coka_mobile_e164", "=", key), ("coka_phone_e164", "=", key)], limit=limit
-        )
+        domain = ["|", ("coka_mobile_e164", "=", key), ("coka_phone_e164", "=", key)]
+        if company:
+            domain.append(("company_id", "in", (False, company.id)))
+        return self.search(domain, limit=limit)
 
     def action_coka_view_calls(self):
         self.ensure_one()
