@@ -15,6 +15,7 @@
         "data/coka_pbx_billing_data.xml",
         "views/coka_coin_wallet_views.xml",
         "views/coka_coin_transaction_views.xml",
+        "views/coka_coin_topup_views.xml",
         "views/res_config_settings_views.xml",
         "views/coka_pbx_billing_menus.xml",
     ],

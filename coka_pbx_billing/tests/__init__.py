@@ -1,1 +1,2 @@
 from . import test_wallet
+from . import test_pricing

@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
@@ -71,3 +71,68 @@ class TestWallet(TransactionCase):
     def test_seat_month_price_setting_defaults_to_100000(self):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.coka_seat_month_price, 100000)
+
+
+@tagged("post_install", "-at_install")
+class TestWalletMoves(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env["res.company"].create({"name": "Công ty Sổ Coin"})
+        cls.wallet = cls.company._coka_wallet()
+        cls.operator = new_test_user(
+            cls.env,
+            login="bil_operator",
+            groups="coka_pbx_billing.group_coin_operator",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="bil_admin_2",
+            groups="coka_pbx.group_admin",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    def test_credit_and_debit_keep_a_ledger_that_sums_to_the_balance(self):
+        self.wallet._credit(300000, "topup", "CK-001")
+        line = self.wallet._debit(120000, "purchase", "Gói tổng đài")
+        self.assertEqual(self.wallet.balance, 180000)
+        self.assertEqual(
+            (line.amount, line.balance_after, line.kind), (-120000, 180000, "purchase")
+        )
+        self.assertEqual(sum(self.wallet.transaction_ids.mapped("amount")), self.wallet.balance)
+
+    def test_short_balance_is_refused_with_the_missing_amount(self):
+        self.wallet._credit(50000, "topup", "CK-002")
+        with self.assertRaises(RedirectWarning) as refusal:
+            self.wallet._debit(80000, "purchase", "Gói tổng đài")
+        self.assertIn("30,000", str(refusal.exception.args[0]))
+        self.assertEqual(refusal.exception.args[2], "Top up")
+        self.assertEqual(self.wallet.balance, 50000)
+        self.assertEqual(len(self.wallet.transaction_ids), 1)
+
+    def test_amounts_must_be_positive_integers(self):
+        for amount in (0, -5, 10.5):
+            with self.subTest(amount=amount), self.assertRaises(UserError):
+                self.wallet._debit(amount, "purchase", "x")
+            with self.subTest(amount=amount), self.assertRaises(UserError):
+                self.wallet._credit(amount, "topup", "x")
+
+    def test_topup_requested_by_admin_confirmed_by_operator(self):
+        topup = (
+            self.env["coka.coin.topup"]
+            .with_user(self.admin)
+            .create({"amount": 2000000, "payment_ref": "VCB 0426", "company_id": self.company.id})
+        )
+        with self.assertRaisesRegex(UserError, "Coin Operator"):
+            topup.with_user(self.admin).action_confirm()
+        topup.with_user(self.operator).action_confirm()
+        self.assertEqual(topup.state, "confirmed")
+        self.assertEqual(self.wallet.balance, 2000000)
+        self.assertEqual(topup.transaction_id.reference, "VCB 0426")
+        with self.assertRaisesRegex(UserError, "Only requested"):
+            topup.with_user(self.operator).action_confirm()
+        self.assertEqual(self.wallet.balance, 2000000)
