@@ -84,12 +84,13 @@ class CokaCoinWallet(models.Model):
             raise UserError(self.env._("A debit must be a positive whole number of Coin."))
         balance = self._coka_lock()
         if balance < amount:
+            cost, held, missing = (f"{value:,}" for value in (amount, balance, amount - balance))
             message = self.env._(
                 "Not enough Coin: this costs %(cost)s Coin, the wallet has %(balance)s. "
                 "Top up at least %(missing)s Coin.",
-                cost=f"{amount:,}",
-                balance=f"{balance:,}",
-                missing=f"{amount - balance:,}",
+                cost=cost,
+                balance=held,
+                missing=missing,
             )
             action = self.env.ref(
                 "coka_pbx_billing.coka_coin_topup_action", raise_if_not_found=False
