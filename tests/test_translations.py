@@ -21,7 +21,9 @@ class TestVietnameseTranslations(SuiteCase):
     def test_every_term_has_a_vietnamese_translation(self):
         for module in MODULES:
             with self.subTest(module=module):
-                reader = TranslationModuleReader(self.env.cr, modules=[module])
+                with self.assertNoLogs("odoo.tools.translate", level="ERROR"):
+                    # A source file the extractor cannot read hides its terms (and logs why).
+                    reader = TranslationModuleReader(self.env.cr, modules=[module])
                 terms = {row[4] for row in reader}
                 self.assertTrue(terms, f"{module} exports no term")
                 catalog = polib.pofile(str(ROOT / module / "i18n" / "vi_VN.po"))
