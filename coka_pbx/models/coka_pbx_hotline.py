@@ -1,7 +1,10 @@
+from datetime import datetime
+
 from psycopg2 import sql
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import phone, routing, sticky, sticky_import
 
@@ -180,29 +183,6 @@ class CokaPbxHotline(models.Model):
         for hotline in self:
             hotline.sticky_rule_count = counts.get(hotline, 0)
 
-    def _coka_sticky_rule(self, customer_e164):
-        """The active rule of this hotline for a number (one indexed lookup)."""
-        self.ensure_one()
-        return self.env["coka.pbx.sticky.rule"].search(
-            [("hotline_id", "=", self.id), ("phone_e164", "=", customer_e164)], limit=1
-        )
-
-    def _coka_sticky_extension(self, customer_e164):
-        """The extension that should ring first for this customer (SPEC STK-1, STK-6).
-
-        :param str customer_e164: the caller's E.164 number
-        :return: a ``coka.pbx.extension`` record, possibly empty
-        """
-        self.ensure_one()
-        empty = self.env["coka.pbx.extension"]
-        if self.sticky_mode == "stop":
-            return empty
-        rule = self._coka_sticky_rule(customer_e164)
-        facts = rule and {"last_date": rule._coka_last_date()}
-        if not sticky.routes(self.sticky_mode, facts, self.sticky_ttl_days, fields.Datetime.now()):
-            return empty
-        return rule.extension_id
-
     def _coka_sticky_remember(self, customer_e164, extension, call_date):
         """Apply a finished, rememberable call to this hotline's rules (SPEC STK-2, STK-3).
 
@@ -308,23 +288,63 @@ class CokaPbxHotline(models.Model):
         :return: dict with ``targets`` and ``strategy``
         """
         self.ensure_one()
-        members = self.ring_member_ids
-        routable = members.extension_id._coka_filter_routable()
+        return self._coka_route_number(self.company_id.id, self.number_e164, customer_e164)
+
+    @api.model
+    def _coka_route_number(self, company_id, number_e164, customer_e164):
+        """Answer a routing request in one query (SPEC PBX-7, PERF-1).
+
+        The ring group's routable members, the customer's sticky rule when its agent is
+        routable, and the hotline's settings come back in one row; the order is decided in
+        ``tools.routing`` and ``tools.sticky``.
+
+        :param int company_id: the provider's company
+        :param str number_e164: the hotline called
+        :param str customer_e164: the caller, or ``None`` when hidden
+        :return: dict with ``targets`` and ``strategy``, or ``None`` for an unknown hotline
+        """
+        self.env.flush_all()
+        routable = self.env["coka.pbx.extension"]._coka_routable_sql()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT h.id, h.ring_strategy, h.ring_timeout, h.sticky_mode, h.sticky_ttl_days,
+                       (SELECT json_agg(json_build_array(e.number, m.sequence, e.last_call_end)
+                                        ORDER BY m.sequence, m.id)
+                          FROM coka_pbx_ring_member m
+                          JOIN coka_pbx_extension e ON e.id = m.extension_id
+                          JOIN res_users u ON u.id = e.user_id
+                         WHERE m.hotline_id = h.id AND %(routable)s),
+                       (SELECT json_build_array(e.number, COALESCE(r.last_call_date, r.write_date))
+                          FROM coka_pbx_sticky_rule r
+                          JOIN coka_pbx_extension e ON e.id = r.extension_id
+                          JOIN res_users u ON u.id = e.user_id
+                         WHERE r.hotline_id = h.id AND r.phone_e164 = %(customer)s AND r.active
+                           AND %(routable)s)
+                  FROM coka_pbx_hotline h
+                 WHERE h.number_e164 = %(hotline)s AND h.company_id = %(company)s AND h.active
+                 LIMIT 1
+                """,
+                routable=routable,
+                customer=customer_e164 or "",
+                hotline=number_e164 or "",
+                company=company_id,
+            )
+        )
+        if not rows:
+            return None
+        hotline_id, strategy, timeout, mode, ttl_days, members, rule = rows[0]
         group = [
-            {
-                "number": member.extension_id.number,
-                "sequence": member.sequence,
-                "idle_since": member.extension_id.last_call_end,
-            }
-            for member in members
-            if member.extension_id in routable
+            {"number": number, "sequence": sequence, "idle_since": idle_since}
+            for number, sequence, idle_since in members or []
         ]
-        turn = self._coka_next_turn() if group and self.ring_strategy == "round_robin" else 0
-        ordered = routing.order_group(group, self.ring_strategy, turn)
-        sticky = self.env["coka.pbx.extension"]
-        if customer_e164:
-            sticky = self._coka_sticky_extension(customer_e164)._coka_filter_routable()[:1]
-        return {
-            "targets": routing.targets(sticky.number or None, ordered, self.ring_timeout),
-            "strategy": self.ring_strategy,
-        }
+        turn = 0
+        if group and strategy == "round_robin":
+            turn = self.browse(hotline_id)._coka_next_turn()
+        sticky_number = None
+        if rule and customer_e164:
+            facts = {"last_date": datetime.fromisoformat(rule[1])}
+            if sticky.routes(mode, facts, ttl_days, fields.Datetime.now()):
+                sticky_number = rule[0]
+        ordered = routing.order_group(group, strategy, turn)
+        return {"targets": routing.targets(sticky_number, ordered, timeout), "strategy": strategy}

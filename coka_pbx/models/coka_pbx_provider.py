@@ -1,7 +1,7 @@
 import re
 import time
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import cdr, phone
@@ -63,12 +63,18 @@ class CokaPbxProvider(models.Model):
         for vals in vals_list:
             if "code" in vals:
                 vals["code"] = self._normalize_code(vals["code"])
+        self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
         if "code" in vals:
             vals["code"] = self._normalize_code(vals["code"])
+        self.env.registry.clear_cache()
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     # Adapters -----------------------------------------------------------------------------
 
@@ -127,33 +133,52 @@ class CokaPbxProvider(models.Model):
         :return: ``(http_status, json_payload)``
         """
         code = self._normalize_code(code)
-        provider = CODE_RE.match(code) and self.search(
-            [("code", "=", code), ("active", "=", True)], limit=1
-        )
-        if not provider:
+        found = CODE_RE.match(code) and self._coka_lookup(code)
+        if not found:
             return 404, {"ok": False, "error": "unknown provider"}
-        adapter = provider._coka_adapter_class()
-        reason = adapter.verify_request(provider.webhook_secret, headers, body, time.time())
+        provider_id, company_id, secret, provider_type = found
+        adapter = CLIENTS[provider_type]
+        reason = adapter.verify_request(secret, headers, body, time.time())
         if reason:
             return 401, {"ok": False, "error": reason}
-        provider = provider.with_company(provider.company_id)
         try:
-            if kind == "webhook":
-                event = adapter.parse_event(body)
-                return 200, provider.env["coka.pbx.call"]._coka_ingest_event(provider, event)
-            return 200, provider._coka_route_call(adapter.parse_route_request(body))
+            if kind == "route":
+                return 200, self._coka_route_call(company_id, adapter.parse_route_request(body))
+            event = adapter.parse_event(body)
+            provider = self.browse(provider_id).with_company(company_id)
+            return 200, provider.env["coka.pbx.call"]._coka_ingest_event(provider, event)
         except cdr.EventError as error:
             return error.status, {"ok": False, "error": str(error)}
 
-    def _coka_route_call(self, request):
+    @api.model
+    @tools.ormcache("code")
+    def _coka_lookup(self, code):
+        """What the public API needs of an active provider, cached per worker (the cache is
+        cleared in every worker when a provider changes).
+
+        :return: ``(id, company id, webhook secret, provider type)`` or ``None``
+        """
+        provider = self.sudo().search([("code", "=", code), ("active", "=", True)], limit=1)
+        if not provider:
+            return None
+        return (
+            provider.id,
+            provider.company_id.id,
+            provider.webhook_secret or "",
+            provider.provider_type,
+        )
+
+    @api.model
+    def _coka_route_call(self, company_id, request):
         """Answer a routing request (SPEC PBX-7).
 
+        :param int company_id: the provider's company
         :param dict request: ``call_id``, ``hotline``, ``from``
         :return: the JSON answer
         """
-        self.ensure_one()
-        hotline = self.env["coka.pbx.hotline"]._coka_find(self.company_id, request["hotline"])
-        if not hotline:
+        answer = self.env["coka.pbx.hotline"]._coka_route_number(
+            company_id, phone.to_e164(request["hotline"]), phone.to_e164(request["from"]) or None
+        )
+        if answer is None:
             raise cdr.UnknownTargetError(f"unknown hotline {request['hotline']}")
-        answer = hotline._coka_route(phone.to_e164(request["from"]) or None)
         return {"call_id": request["call_id"], **answer}

@@ -1,7 +1,6 @@
 import json
 import time
 from datetime import datetime
-from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -77,16 +76,18 @@ class TestRouting(CokaPbxCase):
         self.ext_2.last_call_end = datetime(2026, 11, 20, 9, 0)
         self.assertEqual(self._numbers(self._route()), ["203", "202", "201"])
 
-    def test_sticky_hook_puts_its_agent_first_once(self):
-        hotline_class = type(self.env["coka.pbx.hotline"])
+    def test_sticky_agent_first_once_and_only_when_routable(self):
         self.hotline.ring_strategy = "sequential"
-        with patch.object(hotline_class, "_coka_sticky_extension", return_value=self.ext_3):
-            answer = self._route()
-            self.agent_3.coka_agent_status = "off"
-            fallback = self._route()
+        self.env["coka.pbx.sticky.rule"].create(
+            {"hotline_id": self.hotline.id, "phone": "0912000999", "extension_id": self.ext_3.id}
+        )
+        answer = self._route()
+        self.agent_3.coka_agent_status = "off"
+        fallback = self._route()
         self.assertEqual(self._numbers(answer), ["203", "201", "202"])
         self.assertEqual(answer["targets"][0]["reason"], "sticky")
         self.assertEqual(self._numbers(fallback), ["201", "202"])
+        self.assertEqual(self._numbers(self._route(caller="")), ["201", "202"])
 
     def test_unknown_hotline_and_bad_body(self):
         raw = json.dumps({"call_id": "r-2", "hotline": "02499999999", "from": "x"}).encode()

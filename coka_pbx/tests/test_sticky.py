@@ -37,6 +37,10 @@ class TestStickyRules(CokaPbxCase):
         wizard.action_import()
         return wizard
 
+    def _first(self, customer):
+        target = self.hotline._coka_route(customer)["targets"][0]
+        return target["extension"], target["reason"]
+
     def test_rule_phone_is_normalised_and_unique_per_hotline(self):
         Rule = self.env["coka.pbx.sticky.rule"]
         rule = Form(Rule.with_context(default_hotline_id=self.hotline.id))
@@ -122,15 +126,16 @@ class TestStickyRules(CokaPbxCase):
         self.assertEqual((wizard.created_count, wizard.updated_count), (0, 2))
 
     def test_ttl_stops_routing_and_the_cron_archives(self):
-        self.hotline.sticky_ttl_days = 30
+        self.hotline.write({"sticky_ttl_days": 30, "ring_strategy": "sequential"})
+        self.hotline.ring_member_ids = [(0, 0, {"extension_id": self.ext_1.id})]
         with freeze_time("2026-01-01 10:00:00"):
             self.hotline._coka_sticky_remember("+84912000021", self.ext_2, datetime(2026, 1, 1, 9))
         with freeze_time("2026-01-15 08:00:00"):
-            self.assertEqual(self.hotline._coka_sticky_extension("+84912000021"), self.ext_2)
+            self.assertEqual(self._first("+84912000021"), ("202", "sticky"))
         with freeze_time("2026-01-31 08:00:00"):
-            self.assertEqual(self.hotline._coka_sticky_extension("+84912000021"), self.ext_2)
+            self.assertEqual(self._first("+84912000021"), ("202", "sticky"))
         with freeze_time("2026-02-01 10:00:00"):
-            self.assertFalse(self.hotline._coka_sticky_extension("+84912000021"))
+            self.assertEqual(self._first("+84912000021"), ("201", "group"))
             self.assertEqual(self.env["coka.pbx.sticky.rule"]._cron_archive_expired(), 1)
         rule = (
             self.env["coka.pbx.sticky.rule"]
