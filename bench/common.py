@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -729,6 +730,78 @@ def header(title, partners, extra=()):
     out(f"database:  {BENCH_DB}: {partners:,} bench partners ({partner_total():,} res_partner)")
     for line in extra:
         out(line)
+
+
+ACCESS_LINE = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>[^ ?"]+)[^"]*" (?P<status>\d{3}) - '
+    r"(?P<queries>\d+) (?P<sql>[\d.]+) (?P<other>[\d.]+)"
+)
+
+
+def server_side(log, paths):
+    """Per-request server-side cost of ``paths`` from Odoo's access log lines, which end with
+    the SQL query count, the SQL time and the remaining (Python) time of each request.
+
+    :return: rows ``{"path", "n", "queries", "sql", "other"}`` (means; ms), warm-up included
+    """
+    totals = {path: [0, 0, 0.0, 0.0] for path in paths}
+    try:
+        text = Path(log).read_text(errors="replace")
+    except OSError:
+        return []
+    for match in ACCESS_LINE.finditer(text):
+        total = totals.get(match["path"])
+        if total is not None and match["status"] == "200":
+            total[0] += 1
+            total[1] += int(match["queries"])
+            total[2] += float(match["sql"])
+            total[3] += float(match["other"])
+    return [
+        {
+            "path": path,
+            "n": n,
+            "queries": f"{queries / n:.2f}",
+            "sql": f"{1000 * sql_time / n:.2f}",
+            "other": f"{1000 * other / n:.2f}",
+            "total": f"{1000 * (sql_time + other) / n:.2f}",
+        }
+        for path, (n, queries, sql_time, other) in totals.items()
+        if n
+    ]
+
+
+RETRY_LINE = re.compile(r"SERIALIZATION_FAILURE, \d+ tries left, try again in ([\d.]+) sec")
+
+
+def serialization_retries(log):
+    """``(count, seconds)``: the requests Odoo replayed after a serialization failure (a
+    concurrent update of the same row), and the back-off it slept before each replay."""
+    try:
+        text = Path(log).read_text(errors="replace")
+    except OSError:
+        return 0, 0.0
+    delays = [float(delay) for delay in RETRY_LINE.findall(text)]
+    return len(delays), sum(delays)
+
+
+def print_server_side(log, paths):
+    """Write the server-side cost table of :func:`server_side`."""
+    rows = server_side(log, paths)
+    if not rows:
+        return
+    out()
+    out("server side, per request (Odoo's access log, warm-up included):")
+    table(
+        rows,
+        [
+            ("path", "path"),
+            ("n", "requests"),
+            ("queries", "SQL queries"),
+            ("sql", "SQL ms"),
+            ("other", "Python ms"),
+            ("total", "total ms"),
+        ],
+    )
 
 
 def table(rows, columns):

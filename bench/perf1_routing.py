@@ -207,6 +207,7 @@ def main():
         sanity_check(server.url, partners, sticky)
         results, loads = measure_all(server.url, args, partners)
     errors = report(results, loads)
+    common.print_server_side(server.log, [FLOOR_PATH, ROUTE_PATH])
     common.out(f"server log: {server.log}")
     return 1 if errors else 0
 

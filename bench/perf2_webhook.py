@@ -313,6 +313,12 @@ def main():
                 drop_raw_table(cr)
             conn.close()
     errors = report(results, loads, run)
+    common.print_server_side(server.log, [WEBHOOK_PATH])
+    retries = common.serialization_retries(server.log)
+    common.out(
+        f"serialization failures retried by Odoo: {retries[0]}, {retries[1]:.1f} s of back-off "
+        "sleep in the workers"
+    )
     common.out(f"server log: {server.log}")
     return 1 if errors else 0
 

@@ -309,6 +309,8 @@ class CokaPbxHotline(models.Model):
             SQL(
                 """
                 SELECT h.id, h.ring_strategy, h.ring_timeout, h.sticky_mode, h.sticky_ttl_days,
+                       CASE WHEN h.ring_strategy = 'round_robin'
+                            THEN nextval(to_regclass('coka_pbx_hotline_turn_' || h.id)) END,
                        (SELECT json_agg(json_build_array(e.number, m.sequence, e.last_call_end)
                                         ORDER BY m.sequence, m.id)
                           FROM coka_pbx_ring_member m
@@ -333,14 +335,15 @@ class CokaPbxHotline(models.Model):
         )
         if not rows:
             return None
-        hotline_id, strategy, timeout, mode, ttl_days, members, rule = rows[0]
+        hotline_id, strategy, timeout, mode, ttl_days, turn, members, rule = rows[0]
         group = [
             {"number": number, "sequence": sequence, "idle_since": idle_since}
             for number, sequence, idle_since in members or []
         ]
-        turn = 0
-        if group and strategy == "round_robin":
-            turn = self.browse(hotline_id)._coka_next_turn()
+        if strategy == "round_robin" and turn is None:
+            # The hotline's sequence is missing (e.g. restored without it): create it.
+            turn = self.browse(hotline_id)._coka_next_turn() + 1
+        turn = (turn or 1) - 1
         sticky_number = None
         if rule and customer_e164:
             facts = {"last_date": datetime.fromisoformat(rule[1])}

@@ -4,9 +4,23 @@ The one place of the suite where phone numbers are parsed. Plain functions, no O
 models store the key computed here and search by equality on it.
 """
 
+import functools
+
 import phonenumbers
 
 DEFAULT_REGION = "VN"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_e164(text, region):
+    # A pure function of its text: memoised, since hotlines and busy callers repeat.
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def to_e164(number, region=DEFAULT_REGION):
@@ -30,13 +44,7 @@ def to_e164(number, region=DEFAULT_REGION):
     if not text.startswith("+") and region == DEFAULT_REGION and digits.startswith("84"):
         if len(digits) >= 10 and not digits.startswith("840"):
             text = "+" + digits
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return False
-    if not phonenumbers.is_valid_number(parsed):
-        return False
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return _parse_e164(text, region)
 
 
 def to_display(number, region=DEFAULT_REGION):
