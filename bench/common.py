@@ -696,6 +696,75 @@ def _memory_gib():
     return 0.0
 
 
+def _parent(pid):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _descends_from(pid, ancestors):
+    seen = 0
+    while pid and seen < 64:
+        if pid in ancestors:
+            return True
+        pid, seen = _parent(pid), seen + 1
+    return False
+
+
+def _cpu_ticks(pid):
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def other_odoo_processes():
+    """``{pid: (command, cpu ticks)}`` of the Odoo processes (servers, test runs, other
+    benchmarks) that are not this benchmark's."""
+    mine = {os.getpid()}
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "odoo" in cmdline and "python" in cmdline and not _descends_from(pid, mine):
+            ticks = _cpu_ticks(pid)
+            if ticks is not None:
+                found[pid] = (cmdline[:110], ticks)
+    return found
+
+
+class Neighbours:
+    """Watches the other Odoo processes during a measurement: those that used more than
+    ``threshold`` of a core shared the CPU with it, so its figures are not comparable."""
+
+    def __init__(self, threshold=0.05):
+        self.threshold = threshold
+        self.before = {}
+        self.started = 0.0
+        self.warnings = 0
+
+    def start(self):
+        self.before = other_odoo_processes()
+        self.started = time.monotonic()
+
+    def stop(self, where):
+        elapsed = max(time.monotonic() - self.started, 1e-3)
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid, (command, ticks) in other_odoo_processes().items():
+            used = (ticks - self.before.get(pid, (command, 0))[1]) / tick / elapsed
+            if used > self.threshold:
+                self.warnings += 1
+                say(f"WARNING {where}: pid {pid} used {used:.0%} of a core: {command}")
+
+
 def load_average():
     """The 1-minute load average: other work on the machine skews the figures."""
     return os.getloadavg()[0]
@@ -715,6 +784,22 @@ def versions():
     return f"Odoo {odoo.release.version}, PostgreSQL {pg}, Python {platform.python_version()}"
 
 
+def code_version():
+    """The commit of the modules measured, and whether they had uncommitted changes."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run(
+        [*git, "log", "-1", "--format=%h %s"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    changed = subprocess.run(
+        [*git, "status", "--porcelain", "--", *env.MODULES],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    suffix = " + uncommitted module changes" if changed else ""
+    return f"{head[:90] or 'unknown'}{suffix}"
+
+
 def machine():
     """One line describing the machine the figures come from."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -727,6 +812,7 @@ def header(title, partners, extra=()):
     out(f"date:      {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
     out(f"machine:   {machine()}")
     out(f"software:  {versions()}")
+    out(f"code:      {code_version()}")
     out(f"database:  {BENCH_DB}: {partners:,} bench partners ({partner_total():,} res_partner)")
     for line in extra:
         out(line)

@@ -156,11 +156,18 @@ class _Measurement:
         self.warmup = math.ceil(warmup / len(clients)) if warmup else 0
         self.counter = itertools.count()
         self.lock = threading.Lock()
-        self.barrier = threading.Barrier(len(clients) + 1)
+        # The last thread to arrive starts the clock, before any of them goes on.
+        self.barrier = threading.Barrier(len(clients) + 1, action=self._start)
+        self.started = None
         self.latencies = [[] for _client in clients]
         self.errors = [[] for _client in clients]
         self.finished = [0.0] * len(clients)
         self.deadline = None
+
+    def _start(self):
+        self.started = time.perf_counter()
+        if self.duration is not None:
+            self.deadline = self.started + self.duration
 
     def next_index(self):
         with self.lock:
@@ -197,9 +204,6 @@ class _Measurement:
             thread.daemon = True
             thread.start()
         self.barrier.wait()
-        started = time.perf_counter()
-        if self.duration is not None:
-            self.deadline = started + self.duration
         for thread in threads:
             thread.join()
         for client in self.clients:
@@ -209,7 +213,7 @@ class _Measurement:
             name,
             len(self.clients),
             [value for chunk in self.latencies for value in chunk],
-            max(self.finished) - started,
+            max(self.finished) - self.started,
             len(errors),
             errors[0] if errors else None,
             sum(getattr(client, "connects", 0) for client in self.clients),

@@ -128,7 +128,7 @@ def sanity_check(url, partners, sticky):
 
 def measure_all(url, args, partners):
     """Floor and routing at each concurrency, interleaved over the rounds."""
-    results, loads = {}, {}
+    results, loads, neighbours = {}, {}, common.Neighbours()
     for round_number in range(1, args.rounds + 1):
         for concurrency in CONCURRENCIES:
             for name, make in (
@@ -136,9 +136,11 @@ def measure_all(url, args, partners):
                 ("routing", route_client(url, partners, seed=round_number)),
             ):
                 before = common.load_average()
+                neighbours.start()
                 result = load.measure(
                     name, make, concurrency, count=args.requests, warmup=args.warmup
                 )
+                neighbours.stop(f"round {round_number} {name} c={concurrency}")
                 common.say(
                     f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
                     f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f} req/s, "
@@ -149,6 +151,7 @@ def measure_all(url, args, partners):
                 key = (name, concurrency)
                 results[key] = results[key].merge(result) if key in results else result
                 loads[key] = max(loads.get(key, 0.0), before)
+    loads["others"] = neighbours.warnings
     return results, loads
 
 
@@ -164,6 +167,11 @@ def report(results, loads):
             row["load"] = f"{loads[(name, concurrency)]:.2f}"
             rows.append(row)
     common.out()
+    if loads["others"]:
+        common.out(
+            "WARNING: other Odoo processes used the CPU during these measurements (see "
+            "above): the figures are not comparable"
+        )
     common.table(rows, [*load.RESULT_COLUMNS, ("load", "load avg")])
     floor1, route1 = results[("floor", 1)], results[("routing", 1)]
     floor8, route8 = results[("floor", 8)], results[("routing", 8)]

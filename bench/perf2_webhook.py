@@ -230,7 +230,7 @@ def matched_calls(run):
 
 def measure_all(url, args, partners, fixtures, run):
     """Webhook and raw inserts at each concurrency, interleaved over the rounds."""
-    results, loads = {}, {}
+    results, loads, neighbours = {}, {}, common.Neighbours()
     for round_number in range(1, args.rounds + 1):
         for concurrency in CONCURRENCIES:
             for name, make in (
@@ -238,9 +238,11 @@ def measure_all(url, args, partners, fixtures, run):
                 ("raw insert", raw_client(fixtures, partners, run, round_number)),
             ):
                 before = common.load_average()
+                neighbours.start()
                 result = load.measure(
                     name, make, concurrency, count=args.requests, warmup=args.warmup
                 )
+                neighbours.stop(f"round {round_number} {name} c={concurrency}")
                 common.say(
                     f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
                     f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f}/s, "
@@ -251,6 +253,7 @@ def measure_all(url, args, partners, fixtures, run):
                 key = (name, concurrency)
                 results[key] = results[key].merge(result) if key in results else result
                 loads[key] = max(loads.get(key, 0.0), before)
+    loads["others"] = neighbours.warnings
     return results, loads
 
 
@@ -265,6 +268,11 @@ def report(results, loads, run):
     columns[0] = ("name", "what")
     columns[6] = ("rate", "per s")
     common.out()
+    if loads["others"]:
+        common.out(
+            "WARNING: other Odoo processes used the CPU during these measurements (see "
+            "above): the figures are not comparable"
+        )
     common.table(rows, [*columns, ("load", "load avg")])
     common.out()
     for concurrency in CONCURRENCIES:

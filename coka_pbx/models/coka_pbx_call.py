@@ -225,9 +225,17 @@ class CokaPbxCall(models.Model):
         """
         for call in self:
             if call.extension_id and call.end_date:
-                last = call.extension_id.last_call_end
-                if not last or last < call.end_date:
-                    call.extension_id.last_call_end = call.end_date
+                self.env.cr.execute(
+                    """
+                    UPDATE coka_pbx_extension SET last_call_end = %s
+                     WHERE id = %s AND (last_call_end IS NULL OR last_call_end < %s)
+                    """,
+                    [call.end_date, call.extension_id.id, call.end_date],
+                    # Two calls of one agent ending at once: the loser gets a serialisation
+                    # failure and Odoo replays its request; no need to log it as an error.
+                    log_exceptions=False,
+                )
+                call.extension_id.invalidate_recordset(["last_call_end"])
             call._coka_sticky_remember()
 
     def _coka_sticky_remember(self):
