@@ -2,32 +2,13 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
-from odoo.tests.common import TransactionCase, new_test_user
 from odoo.tools import mute_logger
+
+from .common import BillingCase
 
 
 @tagged("post_install", "-at_install")
-class TestWallet(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env["res.company"].create({"name": "Công ty Ví Coin"})
-        cls.agent = new_test_user(
-            cls.env,
-            login="bil_agent",
-            groups="coka_pbx.group_agent",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-        cls.admin = new_test_user(
-            cls.env,
-            login="bil_admin",
-            groups="coka_pbx.group_admin",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-
+class TestWallet(BillingCase):
     def test_wallet_is_created_once_on_demand(self):
         wallet = self.company._coka_wallet()
         self.assertEqual(wallet.balance, 0)
@@ -74,27 +55,11 @@ class TestWallet(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestWalletMoves(TransactionCase):
+class TestWalletMoves(BillingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env["res.company"].create({"name": "Công ty Sổ Coin"})
         cls.wallet = cls.company._coka_wallet()
-        cls.operator = new_test_user(
-            cls.env,
-            login="bil_operator",
-            groups="coka_pbx_billing.group_coin_operator",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-        cls.admin = new_test_user(
-            cls.env,
-            login="bil_admin_2",
-            groups="coka_pbx.group_admin",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
 
     def test_credit_and_debit_keep_a_ledger_that_sums_to_the_balance(self):
         self.wallet._credit(300000, "topup", "CK-001")
