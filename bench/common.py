@@ -5,7 +5,7 @@ databases named ``coka_bench*`` are touched; files go to ``.local/bench/``.
 
 * :func:`prepare_database` installs the five modules without demo data into ``coka_bench``
   (or reuses it with ``--reuse``) and loads the partners with plain SQL;
-* :class:`BenchServer` runs ``python -m odoo`` with ``--workers`` on free local ports;
+* :class:`BenchServer` is the e2e tests' ``OdooServer`` (``--workers``, free ports) on it;
 * :func:`ensure_fixtures` creates, over XML-RPC as admin, the provider ``bench``, five agents
   with extensions, and a hotline whose ring group holds them;
 * :func:`load_sticky_rules` fills ``coka_pbx_sticky_rule`` once that table exists (STK).
@@ -19,12 +19,9 @@ import json
 import os
 import platform
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import xmlrpc.client
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,7 +32,10 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "setup"))
 
+sys.path.insert(0, str(ROOT))
+
 import coka_env as env  # noqa: E402  (setup/ is not a package)
+from tests.odoo_server import OdooServer  # noqa: E402
 
 BENCH_DB = os.environ.get("COKA_BENCH_DB", "coka_bench")
 WORK = env.LOCAL / "bench"
@@ -127,6 +127,24 @@ def add_common_arguments(parser):
     )
     parser.add_argument(
         "--warmup", type=int, default=200, help="requests per measurement not counted"
+    )
+    parser.add_argument(
+        "--requests",
+        type=positive,
+        default=2000,
+        help="requests counted per measurement and round (default 2000)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=positive,
+        default=2,
+        help="interleaved rounds; the figures pool them (default 2)",
+    )
+    parser.add_argument(
+        "--sticky-rules",
+        type=int,
+        default=None,
+        help="sticky rules to load when the table exists (default: as many as partners)",
     )
     parser.add_argument(
         "--db-filter",
@@ -477,62 +495,21 @@ def load_sticky_rules(count, fixtures):
 # Odoo server ------------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_launcher():
-    """How to start a multi-worker Odoo with this Python: through bench/odoo_launcher.py,
-    whose gevent process idles instead of failing and being restarted in a loop (see
-    there)."""
-    return [sys.executable, str(Path(__file__).with_name("odoo_launcher.py"))]
-
-
-class BenchServer:
-    """``python -m odoo`` with ``--workers`` serving ``coka_bench`` on 127.0.0.1 (like
-    tests/odoo_server.py, with its log under .local/bench/, started by
-    :func:`odoo_launcher`)."""
+class BenchServer(OdooServer):
+    """The e2e tests' Odoo server (``--workers``, free ports) on ``coka_bench``, its log under
+    .local/bench/, without ``--db-filter`` unless asked (see ``--db-filter``)."""
 
     def __init__(self, workers=2, name="server", db_filter=False):
-        self.workers = workers
-        self.db_filter = db_filter
-        self.port = free_port()
-        self.host = "127.0.0.1"
-        self.url = f"http://{self.host}:{self.port}"
-        self.log = WORK / f"{name}.log"
-        self.process = None
-
-    def command(self):
-        return [
-            *odoo_launcher(),
-            "-c",
-            str(CONFIG),
-            "-d",
-            BENCH_DB,
-            *([f"--db-filter=^{BENCH_DB}$"] if self.db_filter else []),
-            f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
-            f"--workers={self.workers}",
-            "--max-cron-threads=0",
-            f"--logfile={self.log}",
-        ]
+        super().__init__(
+            CONFIG, BENCH_DB, workers=workers, log=WORK / f"{name}.log", db_filter=db_filter
+        )
 
     def start(self, timeout=180):
-        self.log.unlink(missing_ok=True)
-        command = self.command()
         say(f"starting Odoo: {self.describe()}")
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                env.fail(f"Odoo exited with {self.process.returncode}; see {self.log}")
-            if self._answers():
-                return self
-            time.sleep(0.5)
-        self.stop()
-        env.fail(f"Odoo did not answer on {self.url} within {timeout}s; see {self.log}")
+        try:
+            return super().start(timeout=timeout)
+        except RuntimeError as error:
+            env.fail(str(error))
         return self
 
     def describe(self):
@@ -542,28 +519,6 @@ class BenchServer:
             f"odoo -d {BENCH_DB}{db_filter} --workers={self.workers} --max-cron-threads=0 "
             f"on {self.url}"
         )
-
-    def _answers(self):
-        try:
-            with urllib.request.urlopen(self.url + "/web/login", timeout=5) as answer:
-                return answer.status == 200
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
 
 # Fixtures over XML-RPC --------------------------------------------------------------------

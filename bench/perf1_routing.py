@@ -36,24 +36,6 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common.add_common_arguments(parser)
     parser.add_argument(
-        "--requests",
-        type=common.positive,
-        default=2000,
-        help="requests counted per measurement and round (default 2000)",
-    )
-    parser.add_argument(
-        "--rounds",
-        type=common.positive,
-        default=2,
-        help="interleaved rounds; the figures pool them (default 2)",
-    )
-    parser.add_argument(
-        "--sticky-rules",
-        type=int,
-        default=None,
-        help="sticky rules to load when the table exists (default: as many as partners)",
-    )
-    parser.add_argument(
         "--strategy",
         default="round_robin",
         choices=["ring_all", "sequential", "round_robin", "longest_idle"],

@@ -37,24 +37,6 @@ CALL_NUMBERS = itertools.count()  # call ids stay new across measurements and ro
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common.add_common_arguments(parser)
-    parser.add_argument(
-        "--requests",
-        type=common.positive,
-        default=2000,
-        help="calls (or raw rows) counted per measurement and round (default 2000)",
-    )
-    parser.add_argument(
-        "--sticky-rules",
-        type=int,
-        default=None,
-        help="sticky rules to load when the table exists (default: as many as partners)",
-    )
-    parser.add_argument(
-        "--rounds",
-        type=common.positive,
-        default=2,
-        help="interleaved rounds; the figures pool them (default 2)",
-    )
     return parser.parse_args()
 
 

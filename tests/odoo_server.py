@@ -35,22 +35,24 @@ class RpcError(Exception):
 class OdooServer:
     """One ``odoo`` process serving one database on 127.0.0.1."""
 
-    def __init__(self, config, database, workers=2, name="server"):
+    def __init__(self, config, database, workers=2, name="server", log=None, db_filter=True):
         self.config = config
         self.database = database
         self.workers = workers
+        self.db_filter = db_filter
         self.port = coka_env.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = WORK / f"e2e-{name}.log"
+        self.log = Path(log) if log else WORK / f"e2e-{name}.log"
         self.process = None
 
     def start(self, timeout=120):
-        WORK.mkdir(parents=True, exist_ok=True)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.unlink(missing_ok=True)
         command = coka_env.odoo_command(
             self.config,
             "-d",
             self.database,
-            f"--db-filter=^{self.database}$",
+            *([f"--db-filter=^{self.database}$"] if self.db_filter else []),
             f"--http-port={self.port}",
             f"--gevent-port={coka_env.free_port()}",
             f"--workers={self.workers}",
@@ -83,6 +85,12 @@ class OdooServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
 
     def session(self):
         return RpcSession(self)

@@ -114,11 +114,6 @@ class CokaPbxStickyRule(models.Model):
         self.invalidate_model()
         return created, updated
 
-    def _coka_last_date(self):
-        """The date the TTL counts from: the last call, else the last change."""
-        self.ensure_one()
-        return self.last_call_date or self.write_date
-
     def action_coka_delete(self):
         """Delete the selected rules for good (SPEC STK-4): remembering starts afresh."""
         self.unlink()
