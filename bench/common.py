@@ -854,3 +854,36 @@ def table(rows, columns):
         out("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
         if number == 0:
             out("  ".join("-" * width for width in widths))
+
+
+def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s"):
+    """Measure each client at each concurrency, interleaved over ``args.rounds`` rounds.
+
+    :param clients: ``clients(round_number)`` -> list of ``(name, make)`` for ``load.measure``
+    :return: ``(results, loads)``: pooled ``load`` results and the load average per
+        ``(name, concurrency)``, plus ``loads["others"]``, what other processes did meanwhile
+    """
+    import load  # noqa: PLC0415  (a sibling script, imported when used)
+
+    results, loads, neighbours = {}, {}, Neighbours()
+    for round_number in range(1, args.rounds + 1):
+        for concurrency in concurrencies:
+            for name, make in clients(round_number):
+                before = load_average()
+                neighbours.start()
+                result = load.measure(
+                    name, make, concurrency, count=args.requests, warmup=args.warmup
+                )
+                neighbours.stop(f"round {round_number} {name} c={concurrency}")
+                say(
+                    f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
+                    f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f} {unit}, "
+                    f"{result.errors} errors, {result.connects} connections, load {before:.2f}"
+                )
+                if result.errors:
+                    say(f"first error: {result.first_error}")
+                key = (name, concurrency)
+                results[key] = results[key].merge(result) if key in results else result
+                loads[key] = max(loads.get(key, 0.0), before)
+    loads["others"] = neighbours.warnings
+    return results, loads

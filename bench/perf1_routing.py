@@ -110,31 +110,14 @@ def sanity_check(url, partners, sticky):
 
 def measure_all(url, args, partners):
     """Floor and routing at each concurrency, interleaved over the rounds."""
-    results, loads, neighbours = {}, {}, common.Neighbours()
-    for round_number in range(1, args.rounds + 1):
-        for concurrency in CONCURRENCIES:
-            for name, make in (
-                ("floor", floor_client(url)),
-                ("routing", route_client(url, partners, seed=round_number)),
-            ):
-                before = common.load_average()
-                neighbours.start()
-                result = load.measure(
-                    name, make, concurrency, count=args.requests, warmup=args.warmup
-                )
-                neighbours.stop(f"round {round_number} {name} c={concurrency}")
-                common.say(
-                    f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
-                    f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f} req/s, "
-                    f"{result.errors} errors, {result.connects} connections, load {before:.2f}"
-                )
-                if result.errors:
-                    common.say(f"first error: {result.first_error}")
-                key = (name, concurrency)
-                results[key] = results[key].merge(result) if key in results else result
-                loads[key] = max(loads.get(key, 0.0), before)
-    loads["others"] = neighbours.warnings
-    return results, loads
+    return common.measure_rounds(
+        args,
+        lambda round_number: [
+            ("floor", floor_client(url)),
+            ("routing", route_client(url, partners, seed=round_number)),
+        ],
+        CONCURRENCIES,
+    )
 
 
 def verdict(ok):

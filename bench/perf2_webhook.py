@@ -212,31 +212,15 @@ def matched_calls(run):
 
 def measure_all(url, args, partners, fixtures, run):
     """Webhook and raw inserts at each concurrency, interleaved over the rounds."""
-    results, loads, neighbours = {}, {}, common.Neighbours()
-    for round_number in range(1, args.rounds + 1):
-        for concurrency in CONCURRENCIES:
-            for name, make in (
-                ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
-                ("raw insert", raw_client(fixtures, partners, run, round_number)),
-            ):
-                before = common.load_average()
-                neighbours.start()
-                result = load.measure(
-                    name, make, concurrency, count=args.requests, warmup=args.warmup
-                )
-                neighbours.stop(f"round {round_number} {name} c={concurrency}")
-                common.say(
-                    f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "
-                    f"p99 {result.p99_ms:.2f} ms, {result.rate:.1f}/s, "
-                    f"{result.errors} errors, {result.connects} connections, load {before:.2f}"
-                )
-                if result.errors:
-                    common.say(f"first error: {result.first_error}")
-                key = (name, concurrency)
-                results[key] = results[key].merge(result) if key in results else result
-                loads[key] = max(loads.get(key, 0.0), before)
-    loads["others"] = neighbours.warnings
-    return results, loads
+    return common.measure_rounds(
+        args,
+        lambda round_number: [
+            ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
+            ("raw insert", raw_client(fixtures, partners, run, round_number)),
+        ],
+        CONCURRENCIES,
+        unit="/s",
+    )
 
 
 def report(results, loads, run):
