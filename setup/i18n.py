@@ -10,6 +10,7 @@ gone, and lists what is left to translate. The translation test of setup/test.sh
 that list is empty.
 """
 
+import os
 import subprocess
 import sys
 
@@ -18,7 +19,8 @@ import polib
 import coka_env as env
 
 TEST_CONFIG = env.LOCAL / "test" / "odoo.conf"
-TEST_DB = "coka_test"
+# Another database with the five modules installed (a parallel checkout's, say) may be named.
+TEST_DB = os.environ.get("COKA_I18N_DB", "coka_test")
 
 
 def export_pot(module):
@@ -59,7 +61,8 @@ def merge(module, pot_path):
 
 def main(modules):
     if not TEST_CONFIG.exists():
-        env.fail("run setup/test.sh first: it builds the database the terms are read from")
+        env.ensure_postgres()
+        env.write_config(TEST_CONFIG, env.LOCAL / "test" / "data")
     modules = modules or env.MODULES
     # Load the current code into the test database first: views are read from it.
     update = ["-d", TEST_DB, "-u", ",".join(modules), "--stop-after-init", "--log-level=warn"]
