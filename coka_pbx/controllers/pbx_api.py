@@ -6,6 +6,10 @@ from odoo.http import request
 
 
 class CokaPbxApi(http.Controller):
+    # Both routes are read/write (``auth="none"`` routes default to read-only cursors, which
+    # would go to a replica when one is configured): webhooks write calls, routing turns
+    # the round-robin sequence.
+
     def _coka_handle(self, code, kind):
         # sudo: the PBX has no Odoo user; _coka_receive authenticates the request by its
         # HMAC signature and scopes everything to the provider's company.
@@ -23,6 +27,7 @@ class CokaPbxApi(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
     )
     def webhook(self, code, **_kwargs):
         return self._coka_handle(code, "webhook")
@@ -34,6 +39,7 @@ class CokaPbxApi(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
     )
     def route(self, code, **_kwargs):
         return self._coka_handle(code, "route")

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from psycopg2 import sql
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -139,7 +139,18 @@ class CokaPbxHotline(models.Model):
         hotlines = super().create(vals_list)
         for hotline in hotlines:
             hotline._coka_turn_sequence(create=True)
+        self.env.registry.clear_cache()  # _coka_route_setup
         return hotlines
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _coka_route_setup
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _coka_route_setup
+        return result
 
     # Routing (SPEC PBX-7) ---------------------------------------------------------------
 
@@ -291,63 +302,98 @@ class CokaPbxHotline(models.Model):
         return self._coka_route_number(self.company_id.id, self.number_e164, customer_e164)
 
     @api.model
-    def _coka_route_number(self, company_id, number_e164, customer_e164):
-        """Answer a routing request in one query (SPEC PBX-7, PERF-1).
+    @tools.ormcache("company_id", "number_e164")
+    def _coka_route_setup(self, company_id, number_e164):
+        """What routing needs of a hotline that only an administrator changes, cached per
+        worker (cleared in every worker when a hotline or a ring group changes).
 
-        The ring group's routable members, the customer's sticky rule when its agent is
-        routable, and the hotline's settings come back in one row; the order is decided in
-        ``tools.routing`` and ``tools.sticky``.
+        :return: ``(hotline id, strategy, ring timeout, sticky mode, sticky TTL days,
+            ((extension id, sequence), ...))`` in ring-group order, or ``None``
+        """
+        hotline = self.sudo().search(
+            [
+                ("number_e164", "=", number_e164 or ""),
+                ("company_id", "=", company_id),
+                ("active", "=", True),
+            ],
+            limit=1,
+        )
+        if not hotline:
+            return None
+        return (
+            hotline.id,
+            hotline.ring_strategy,
+            hotline.ring_timeout,
+            hotline.sticky_mode,
+            hotline.sticky_ttl_days,
+            tuple((member.extension_id.id, member.sequence) for member in hotline.ring_member_ids),
+        )
+
+    @api.model
+    def _coka_route_number(self, company_id, number_e164, customer_e164):
+        """Answer a routing request (SPEC PBX-7, PERF-1).
+
+        The hotline's settings and ring group come from :meth:`_coka_route_setup`; what
+        changes from call to call (the round-robin turn, the customer's sticky rule, which
+        agents are routable now and since when they are idle) comes from one small query.
+        The order is decided in ``tools.routing`` and ``tools.sticky``.
 
         :param int company_id: the provider's company
         :param str number_e164: the hotline called
         :param str customer_e164: the caller, or ``None`` when hidden
         :return: dict with ``targets`` and ``strategy``, or ``None`` for an unknown hotline
         """
+        setup = self._coka_route_setup(company_id, number_e164)
+        if setup is None:
+            return None
+        hotline_id, strategy, timeout, mode, ttl_days, members = setup
         self.env.flush_all()
-        routable = self.env["coka.pbx.extension"]._coka_routable_sql()
-        rows = self.env.execute_query(
+        rule_sql = SQL("NULL")
+        if customer_e164:
+            rule_sql = SQL(
+                """(SELECT json_build_array(r.extension_id,
+                                            COALESCE(r.last_call_date, r.write_date))
+                      FROM coka_pbx_sticky_rule r
+                     WHERE r.hotline_id = %s AND r.phone_e164 = %s AND r.active)""",
+                hotline_id,
+                customer_e164,
+            )
+        turn_sql = SQL("NULL")
+        if strategy == "round_robin":
+            turn_sql = SQL("nextval(to_regclass(%s))", f"coka_pbx_hotline_turn_{hotline_id}")
+        [(turn, rule, routable)] = self.env.execute_query(
             SQL(
                 """
-                SELECT h.id, h.ring_strategy, h.ring_timeout, h.sticky_mode, h.sticky_ttl_days,
-                       CASE WHEN h.ring_strategy = 'round_robin'
-                            THEN nextval(to_regclass('coka_pbx_hotline_turn_' || h.id)) END,
-                       (SELECT json_agg(json_build_array(e.number, m.sequence, e.last_call_end)
-                                        ORDER BY m.sequence, m.id)
-                          FROM coka_pbx_ring_member m
-                          JOIN coka_pbx_extension e ON e.id = m.extension_id
+                SELECT %(turn)s, %(rule)s,
+                       (SELECT json_object_agg(e.id, json_build_array(e.number, e.last_call_end))
+                          FROM coka_pbx_extension e
                           JOIN res_users u ON u.id = e.user_id
-                         WHERE m.hotline_id = h.id AND %(routable)s),
-                       (SELECT json_build_array(e.number, COALESCE(r.last_call_date, r.write_date))
-                          FROM coka_pbx_sticky_rule r
-                          JOIN coka_pbx_extension e ON e.id = r.extension_id
-                          JOIN res_users u ON u.id = e.user_id
-                         WHERE r.hotline_id = h.id AND r.phone_e164 = %(customer)s AND r.active
-                           AND %(routable)s)
-                  FROM coka_pbx_hotline h
-                 WHERE h.number_e164 = %(hotline)s AND h.company_id = %(company)s AND h.active
-                 LIMIT 1
+                         WHERE e.company_id = %(company)s AND %(routable)s)
                 """,
-                routable=routable,
-                customer=customer_e164 or "",
-                hotline=number_e164 or "",
+                turn=turn_sql,
+                rule=rule_sql,
                 company=company_id,
+                routable=self.env["coka.pbx.extension"]._coka_routable_sql(),
             )
         )
-        if not rows:
-            return None
-        hotline_id, strategy, timeout, mode, ttl_days, turn, members, rule = rows[0]
+        routable = routable or {}
         group = [
-            {"number": number, "sequence": sequence, "idle_since": idle_since}
-            for number, sequence, idle_since in members or []
+            {
+                "number": routable[str(extension_id)][0],
+                "sequence": sequence,
+                "idle_since": routable[str(extension_id)][1],
+            }
+            for extension_id, sequence in members
+            if str(extension_id) in routable
         ]
         if strategy == "round_robin" and turn is None:
             # The hotline's sequence is missing (e.g. restored without it): create it.
             turn = self.browse(hotline_id)._coka_next_turn() + 1
         turn = (turn or 1) - 1
         sticky_number = None
-        if rule and customer_e164:
+        if rule and str(rule[0]) in routable:
             facts = {"last_date": datetime.fromisoformat(rule[1])}
             if sticky.routes(mode, facts, ttl_days, fields.Datetime.now()):
-                sticky_number = rule[0]
+                sticky_number = routable[str(rule[0])][0]
         ordered = routing.order_group(group, strategy, turn)
         return {"targets": routing.targets(sticky_number, ordered, timeout), "strategy": strategy}

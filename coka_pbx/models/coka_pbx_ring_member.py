@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CokaPbxRingMember(models.Model):
@@ -21,3 +21,21 @@ class CokaPbxRingMember(models.Model):
             "An extension can be in a ring group only once.",
         ),
     ]
+
+    # The ring group is part of the hotline's cached routing setup.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
+        return members
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
+        return result

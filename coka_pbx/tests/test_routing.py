@@ -107,3 +107,33 @@ class TestRouting(CokaPbxCase):
         status, answer = Provider._coka_receive("test-pbx", "route", headers, raw)
         self.assertEqual(status, 400)
         self.assertIn("call_id", answer["error"])
+
+    def test_configuration_changes_reach_the_cached_setup(self):
+        self.hotline.ring_strategy = "sequential"
+        self.assertEqual(self._numbers(self._route()), ["201", "202", "203"])
+        member_3 = self.hotline.ring_member_ids.filtered(lambda m: m.extension_id == self.ext_3)
+        member_3.sequence = -1
+        self.assertEqual(self._numbers(self._route()), ["203", "201", "202"])
+        member_3.unlink()
+        self.assertEqual(self._numbers(self._route()), ["201", "202"])
+        self.ext_2.number = "222"
+        self.assertEqual(self._numbers(self._route()), ["201", "222"])
+        self.hotline.ring_timeout = 7
+        self.assertEqual(self._route()["targets"][0]["timeout"], 7)
+        self.hotline.active = False
+        raw = json.dumps({"call_id": "r-3", "hotline": "028 7300 9999", "from": "x"}).encode()
+        stamp = str(int(time.time()))
+        headers = {
+            "X-Coka-Timestamp": stamp,
+            "X-Coka-Signature": signature.sign("s3cret", stamp, raw),
+        }
+        status, _answer = (
+            self.env["coka.pbx.provider"].sudo()._coka_receive("test-pbx", "route", headers, raw)
+        )
+        self.assertEqual(status, 404)
+
+    def test_a_routing_answer_costs_one_query_once_the_setup_is_cached(self):
+        self.hotline.ring_strategy = "round_robin"
+        self._route()
+        with self.assertQueryCount(1):
+            self._route()
