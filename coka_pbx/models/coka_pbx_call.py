@@ -44,7 +44,11 @@ class CokaPbxCall(models.Model):
         help="E.164 number of the customer: the caller for inbound, the callee for outbound."
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
-    customer_type = fields.Selection(related="partner_id.coka_customer_type", store=True)
+    # A copy for reports: the partner's field is tracked, its copy on every call must not be
+    # (a chatter message per call ingested by the webhook).
+    customer_type = fields.Selection(
+        related="partner_id.coka_customer_type", store=True, tracking=False
+    )
     extension_id = fields.Many2one("coka.pbx.extension", index=True, ondelete="restrict")
     user_id = fields.Many2one("res.users", string="Agent", index=True)
     status = fields.Selection(CALL_STATUSES, required=True, default="ringing", tracking=True)

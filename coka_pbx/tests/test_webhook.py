@@ -1,10 +1,32 @@
 import json
 import time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..tools import signature
 from .common import CokaPbxCase
+
+
+def event_body(event, call_id="c-1", at="2026-11-20T08:00:00Z", **values):
+    """A PBX event as the generic adapter sends it."""
+    body = {
+        "event": event,
+        "event_id": f"{call_id}-{event}-{at}",
+        "call_id": call_id,
+        "direction": "inbound",
+        "hotline": "02873009999",
+        "from": "0912 000 111",
+        "to": "02873009999",
+        "extension": None,
+        "timestamp": at,
+        "status": None,
+        "ring_seconds": None,
+        "talk_seconds": None,
+        "cost": None,
+        "recording_url": None,
+    }
+    body.update(values)
+    return body
 
 
 @tagged("post_install", "-at_install")
@@ -21,24 +43,7 @@ class TestWebhook(CokaPbxCase):
         return self.env["coka.pbx.provider"].sudo()._coka_receive(code, kind, headers, raw)
 
     def _event(self, event, call_id="c-1", at="2026-11-20T08:00:00Z", **values):
-        body = {
-            "event": event,
-            "event_id": f"{call_id}-{event}-{at}",
-            "call_id": call_id,
-            "direction": "inbound",
-            "hotline": "02873009999",
-            "from": "0912 000 111",
-            "to": "02873009999",
-            "extension": None,
-            "timestamp": at,
-            "status": None,
-            "ring_seconds": None,
-            "talk_seconds": None,
-            "cost": None,
-            "recording_url": None,
-        }
-        body.update(values)
-        return body
+        return event_body(event, call_id, at, **values)
 
     def _call(self, call_id="c-1"):
         return self.env["coka.pbx.call"].search([("provider_call_id", "=", call_id)])
@@ -183,3 +188,38 @@ class TestWebhook(CokaPbxCase):
         )
         self.assertEqual((call.status, call.talk_seconds), ("answered", 42))
         self.assertEqual(len(self._call("c-odoo")), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookOverHttp(HttpCase):
+    """The webhook route as the PBX calls it (the request's own environment and flush)."""
+
+    def test_ingested_calls_log_no_chatter_message(self):
+        self.env["coka.pbx.provider"].create(
+            {"name": "HTTP PBX", "code": "http-pbx", "webhook_secret": "s3cret"}
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Khách sỉ", "mobile": "0912000444", "coka_customer_type": "customer"}
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        for event, status in (("call.ringing", None), ("call.ended", "missed")):
+            body = event_body(event, "c-http", status=status, **{"from": "0912000444"})
+            raw = json.dumps(body).encode()
+            stamp = str(int(time.time()))
+            response = self.url_open(
+                "/coka_pbx/webhook/http-pbx",
+                data=raw,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Coka-Timestamp": stamp,
+                    "X-Coka-Signature": signature.sign("s3cret", stamp, raw),
+                },
+            )
+            self.assertEqual(response.status_code, 200, response.text)
+        call = self.env["coka.pbx.call"].search([("provider_call_id", "=", "c-http")])
+        self.assertEqual((call.partner_id, call.customer_type), (partner, "customer"))
+        messages = self.env["mail.message"].search(
+            [("model", "=", "coka.pbx.call"), ("res_id", "=", call.id)]
+        )
+        self.assertFalse(messages.tracking_value_ids)
