@@ -131,14 +131,14 @@ def add_common_arguments(parser):
     parser.add_argument(
         "--requests",
         type=positive,
-        default=2000,
-        help="requests counted per measurement and round (default 2000)",
+        default=1000,
+        help="requests counted per measurement and round (default 1000)",
     )
     parser.add_argument(
         "--rounds",
         type=positive,
-        default=2,
-        help="interleaved rounds; the figures pool them (default 2)",
+        default=4,
+        help="interleaved rounds, A B then B A; the figures pool them (default 4)",
     )
     parser.add_argument(
         "--sticky-rules",
@@ -859,6 +859,9 @@ def table(rows, columns):
 def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s"):
     """Measure each client at each concurrency, interleaved over ``args.rounds`` rounds.
 
+    The clients take turns in A B / B A order (even rounds reversed), so that neither is
+    always measured first, on a machine warming up or cooling down.
+
     :param clients: ``clients(round_number)`` -> list of ``(name, make)`` for ``load.measure``
     :return: ``(results, loads)``: pooled ``load`` results and the load average per
         ``(name, concurrency)``, plus ``loads["others"]``, what other processes did meanwhile
@@ -868,7 +871,10 @@ def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s"):
     results, loads, neighbours = {}, {}, Neighbours()
     for round_number in range(1, args.rounds + 1):
         for concurrency in concurrencies:
-            for name, make in clients(round_number):
+            turns = clients(round_number)
+            if round_number % 2 == 0:
+                turns = turns[::-1]
+            for name, make in turns:
                 before = load_average()
                 neighbours.start()
                 result = load.measure(
