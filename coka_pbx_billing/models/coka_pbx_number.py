@@ -49,7 +49,6 @@ class CokaPbxNumber(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         index=True,
         tracking=True,
         help="The company the number is reserved for or sold to.",

@@ -11,7 +11,7 @@ class CokaPbxNumberBuy(models.TransientModel):
     company_id = fields.Many2one(related="subscription_id.company_id")
     number_id = fields.Many2one(
         "coka.pbx.number",
-        string="Number",
+        string="Hotline Number",
         required=True,
         domain="['|', ('state', 'in', ('available', 'released')), '&', "
         "('state', '=', 'reserved'), ('company_id', '=', company_id)]",
