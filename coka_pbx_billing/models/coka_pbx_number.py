@@ -22,6 +22,7 @@ class CokaPbxNumber(models.Model):
     _description = "Hotline Number"
     _inherit = ["mail.thread"]
     _order = "state, number"
+    _rec_name = "number"
 
     number = fields.Char(required=True, tracking=True, help="e.g. 028 7300 6789")
     number_e164 = fields.Char(

@@ -75,8 +75,13 @@ class CokaPbxSubscription(models.Model):
             subscription.free_seats = max(0, subscription.seats - subscription.member_count)
 
     def _compute_wallet_balance(self):
+        # sudo: the balance is shown on the package; the wallet itself keeps its own rights.
+        wallets = (
+            self.env["coka.coin.wallet"].sudo().search([("company_id", "in", self.company_id.ids)])
+        )
+        balances = {wallet.company_id: wallet.balance for wallet in wallets}
         for subscription in self:
-            subscription.wallet_balance = subscription.company_id.sudo()._coka_wallet().balance
+            subscription.wallet_balance = balances.get(subscription.company_id, 0)
 
     def _compute_number_ids(self):
         Number = self.env["coka.pbx.number"].sudo()

@@ -48,6 +48,7 @@ class TestNumbers(PackageCase):
         self.assertEqual((hotline.number_e164, hotline.company_id), ("+842873006789", self.company))
         self.assertFalse(hotline.is_default)
         self.assertEqual(self.package.number_ids, self.number)
+        self.assertEqual(self.number.display_name, "028 7300 6789")
 
     def test_purchase_on_the_last_day_charges_one_day_of_fee(self):
         with freeze_time("2026-11-22"):

@@ -226,3 +226,12 @@ class TestPackageWizards(PackageCase):
             self.assertEqual(action["res_model"], model)
         mine = self.env["coka.pbx.subscription"].with_user(self.admin).action_open_package()
         self.assertEqual(mine["res_id"], self.package.id)
+
+    def test_the_package_menu_opens_it_for_an_administrator(self):
+        action = self.env.ref("coka_pbx_billing.coka_pbx_subscription_action_mine")
+        result = action.with_user(self.admin).run()
+        self.assertEqual(
+            (result["res_model"], result["res_id"]), (self.package._name, self.package.id)
+        )
+        with self.assertRaises(AccessError):
+            action.with_user(self.agent).run()
