@@ -1,6 +1,7 @@
 from datetime import date
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -75,6 +76,13 @@ class TestNumbers(PackageCase):
             self.number._purchase(self.package)
         with self.assertRaisesRegex(ValidationError, "not a valid phone number"):
             self.env["coka.pbx.number"].create({"number": "12"})
+
+    def test_pool_constraints(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            # The same number written another way.
+            self.env["coka.pbx.number"].create({"number": "+84 28 7300 6789"})
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.env["coka.pbx.number"].create({"number": "028 7300 0001", "price": -1})
 
     def test_a_reserved_number_is_for_its_company_only(self):
         other = self.env["res.company"].create({"name": "Công ty Khác"})

@@ -1,9 +1,11 @@
 from datetime import date
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PackageCase
 
@@ -19,6 +21,10 @@ class TestPackagePurchases(PackageCase):
             self.env["coka.pbx.subscription"].search_count([("company_id", "=", self.company.id)]),
             1,
         )
+
+    def test_a_second_package_is_refused_by_the_database(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.env["coka.pbx.subscription"].create({"company_id": self.company.id})
 
     @freeze_time("2026-01-31")
     def test_activation_costs_seats_months_price_and_ends_months_later(self):
