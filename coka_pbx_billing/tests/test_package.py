@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, RedirectWarning, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import PackageCase
@@ -178,6 +178,32 @@ class TestPackageWizards(PackageCase):
         self.assertEqual(wizard.wallet_balance, 10000000)
         wizard.action_confirm()
         self.assertEqual(self.wallet.balance, 10000000 - wizard.cost)
+
+    @freeze_time("2026-11-22")
+    def test_activate_dialog_updates_the_cost_as_the_admin_types(self):
+        Activate = self.env["coka.pbx.package.activate"].with_user(self.admin)
+        with Form(Activate.with_context(default_subscription_id=self.package.id)) as dialog:
+            self.assertEqual(dialog.cost, 100000)
+            dialog.seats = 4
+            dialog.months = 6
+            self.assertEqual(dialog.cost, 2400000)
+            self.assertEqual(dialog.date_end, date(2027, 5, 22))
+        dialog.record.action_confirm()
+        self.assertEqual(self.wallet.balance, 10000000 - 2400000)
+
+    def test_renew_dialog_lets_the_seats_change_only_once_expired(self):
+        with freeze_time("2026-11-22"):
+            self.package._activate(3, 1)
+        Renew = self.env["coka.pbx.package.renew"].with_user(self.admin)
+        Renew = Renew.with_context(default_subscription_id=self.package.id)
+        with freeze_time("2026-12-01"), Form(Renew) as dialog:
+            self.assertEqual((dialog.seats, dialog.cost), (3, 300000))
+            with self.assertRaises(AssertionError):
+                dialog.seats = 1  # read-only while the package runs
+        with freeze_time("2027-01-01"), Form(Renew) as dialog:
+            dialog.seats = 1
+            dialog.months = 2
+            self.assertEqual(dialog.cost, 200000)
 
     def test_extra_seats_and_renew_wizards(self):
         with freeze_time("2026-11-22"):
