@@ -552,6 +552,41 @@ class Admin:
         return self(model, "create", values)
 
 
+def ensure_package(admin, user_ids, months=12):
+    """Only members of an active PBX package are routed (SPEC BIL-4, BIL-7): activate or
+    renew the company's package, buy the missing seats and add ``user_ids`` as members,
+    paying with top-ups the admin (a Coin Operator) confirms himself (idempotent)."""
+    operator = admin.xmlid("coka_pbx_billing", "group_coin_operator")
+    admin("res.users", "write", [admin.uid], {"groups_id": [(4, operator)]})
+    package_id = admin("coka.pbx.subscription", "action_open_package")["res_id"]
+
+    def pay(wizard, values):
+        wizard_id = admin(wizard, "create", dict(values, subscription_id=package_id))
+        cost = admin(wizard, "read", [wizard_id], ["cost"])[0]["cost"]
+        if cost:
+            topup = admin("coka.coin.topup", "create", {"amount": cost, "payment_ref": "BENCH"})
+            admin("coka.coin.topup", "action_confirm", [topup])
+        admin(wizard, "action_confirm", [wizard_id])
+
+    package = admin("coka.pbx.subscription", "read", [package_id], ["state", "member_ids"])[0]
+    missing = [uid for uid in user_ids if uid not in package["member_ids"]]
+    seats = len(package["member_ids"]) + len(missing)
+    if package["state"] == "draft":
+        pay("coka.pbx.package.activate", {"seats": seats, "months": months})
+    elif package["state"] == "expired":
+        pay("coka.pbx.package.renew", {"seats": seats, "months": months})
+    free = admin("coka.pbx.subscription", "read", [package_id], ["free_seats"])[0]["free_seats"]
+    if free < len(missing):
+        pay("coka.pbx.seat.add", {"count": len(missing) - free})
+    if missing:
+        wizard_id = admin(
+            "coka.pbx.member.add",
+            "create",
+            {"subscription_id": package_id, "user_ids": [(6, 0, missing)]},
+        )
+        admin("coka.pbx.member.add", "action_confirm", [wizard_id])
+
+
 def ensure_fixtures(url, strategy="round_robin"):
     """Provider ``bench``, five agents ON with extensions 901..905, and the hotline
     028 7300 9999 whose ring group holds them, sticky mode "first" (idempotent).
@@ -595,6 +630,7 @@ def ensure_fixtures(url, strategy="round_robin"):
         )
         user_ids.append(user_id)
         extension_ids.append(extension_id)
+    ensure_package(admin, user_ids)
     members = [(5, 0, 0)] + [
         (0, 0, {"extension_id": extension_id, "sequence": sequence})
         for sequence, extension_id in enumerate(extension_ids, start=1)

@@ -52,7 +52,8 @@ class PbxWorld:
             {"number": HOTLINE, "provider_id": self.provider_id, "ring_strategy": "sequential"},
         )
         group_agent = self.xmlid("coka_pbx", "group_agent")
-        for sequence, (login, number) in enumerate(AGENTS, start=1):
+        users = []
+        for login, number in AGENTS:
             password = secrets.token_hex(8)
             uid = self.admin.execute(
                 "res.users",
@@ -64,10 +65,17 @@ class PbxWorld:
                     "groups_id": [(6, 0, [group_agent])],
                 },
             )
-            extension_id = self.admin.execute(
+            users.append((login, number, uid, password))
+        # Only members of an active PBX package ring and call (SPEC BIL-4): the members get
+        # their extensions from the package, numbered here like the PBX expects.
+        extensions = self.buy_package([uid for _login, _number, uid, _password in users])
+        for sequence, (login, number, uid, password) in enumerate(users, start=1):
+            extension_id = extensions[uid]
+            self.admin.execute(
                 "coka.pbx.extension",
-                "create",
-                {"number": number, "user_id": uid, "hotline_id": self.hotline_id},
+                "write",
+                [extension_id],
+                {"number": number, "hotline_id": self.hotline_id},
             )
             self.admin.execute(
                 "coka.pbx.ring.member",
@@ -84,6 +92,40 @@ class PbxWorld:
                 "number": number,
                 "password": password,
             }
+
+    def buy_package(self, user_ids, months=1):
+        """Activate the company's PBX package with ``user_ids`` as members, the way an
+        administrator who is also a Coin Operator would: top up, activate, add members.
+
+        :return: dict user id -> id of the member's extension
+        """
+        operator = self.xmlid("coka_pbx_billing", "group_coin_operator")
+        self.admin.execute("res.users", "write", [self.admin.uid], {"groups_id": [(4, operator)]})
+        package_id = self.admin.execute("coka.pbx.subscription", "action_open_package")["res_id"]
+        activate_id = self.admin.execute(
+            "coka.pbx.package.activate",
+            "create",
+            {"subscription_id": package_id, "seats": len(user_ids), "months": months},
+        )
+        cost = self.admin.execute("coka.pbx.package.activate", "read", [activate_id], ["cost"])
+        topup_id = self.admin.execute(
+            "coka.coin.topup", "create", {"amount": cost[0]["cost"], "payment_ref": "E2E"}
+        )
+        self.admin.execute("coka.coin.topup", "action_confirm", [topup_id])
+        self.admin.execute("coka.pbx.package.activate", "action_confirm", [activate_id])
+        add_id = self.admin.execute(
+            "coka.pbx.member.add",
+            "create",
+            {"subscription_id": package_id, "user_ids": [(6, 0, user_ids)]},
+        )
+        self.admin.execute("coka.pbx.member.add", "action_confirm", [add_id])
+        rows = self.admin.execute(
+            "coka.pbx.extension",
+            "search_read",
+            [("user_id", "in", user_ids)],
+            fields=["user_id"],
+        )
+        return {row["user_id"][0]: row["id"] for row in rows}
 
     def agent_session(self, login):
         session = self.server.session()

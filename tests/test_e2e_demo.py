@@ -4,6 +4,7 @@ against an Odoo server started with --workers=2 (issue 2, SPEC SEC-1, REL-4)."""
 import pytest
 
 from .odoo_server import RpcError
+from .pbx_simulator import PbxSimulator
 
 AGENT = ("hoa", "hoa")
 MANAGER = ("quanly", "quanly")
@@ -62,4 +63,18 @@ def test_admin_sees_billing_and_the_demo_wallet(demo_server):
     session.authenticate("admin", "admin")
     assert "coka_pbx_billing.menu_billing" in _call_center_menus(session)
     wallets = session.execute("coka.coin.wallet", "search_read", [], fields=["balance"])
-    assert [wallet["balance"] for wallet in wallets] == [5000000]
+    # Topped up with 5,000,000 Coin, then the demo package: 3 seats × 12 months × 100,000.
+    assert [wallet["balance"] for wallet in wallets] == [1400000]
+    packages = session.execute(
+        "coka.pbx.subscription", "search_read", [], fields=["state", "seats", "member_ids"]
+    )
+    assert [(p["state"], p["seats"], len(p["member_ids"])) for p in packages] == [("active", 3, 3)]
+
+
+def test_demo_package_members_are_routed(demo_server):
+    """The demo agents hold seats of the demo company's active PBX package (SPEC BIL-4):
+    a call to the default hotline rings the agents who are ON (Trang is OFF)."""
+    simulator = PbxSimulator(demo_server.url, "demo", "demo-webhook-secret")
+    status, answer = simulator.route("028 7300 1234", "0912000777")
+    assert status == 200, answer
+    assert sorted(target["extension"] for target in answer["targets"]) == ["101", "102"]

@@ -280,7 +280,10 @@ class CokaPbxCall(models.Model):
             raise UserError(self.env._("You have no extension: ask a manager to give you one."))
         extension = extensions._coka_filter_routable()[:1]
         if not extension:
-            raise UserError(self.env._("Your extension cannot make calls at the moment."))
+            raise UserError(
+                extensions._coka_unroutable_reason()
+                or self.env._("Your extension cannot make calls at the moment.")
+            )
         return extension
 
     @api.model

@@ -66,6 +66,14 @@ class CokaPbxExtension(models.Model):
         """
         return SQL("e.active AND u.active AND u.coka_agent_status = 'on'")
 
+    def _coka_unroutable_reason(self):
+        """Why these extensions may not call now, beyond the agent's status; hook for
+        modules that add conditions to :meth:`_coka_routable_sql` (billing: the package).
+
+        :return: a translated message, or ``None`` for the generic one
+        """
+        return None
+
     def _coka_filter_routable(self):
         """The extensions of ``self`` that may ring or call now.
 

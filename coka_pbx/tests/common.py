@@ -1,4 +1,8 @@
+from unittest.mock import patch
+
 from odoo.tests.common import TransactionCase, new_test_user
+
+from ..models.coka_pbx_extension import CokaPbxExtension
 
 
 class CokaPbxCase(TransactionCase):
@@ -8,6 +12,15 @@ class CokaPbxCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # These tests exercise the PBX core alone: with coka_pbx_billing installed too,
+        # routability also requires a seat in an active package, tested in that module.
+        cls.startClassPatcher(
+            patch.object(
+                type(cls.env["coka.pbx.extension"]),
+                "_coka_routable_sql",
+                CokaPbxExtension._coka_routable_sql,
+            )
+        )
         cls.company = cls.env.company
         cls.agent_1 = new_test_user(cls.env, login="pbx_agent_1", groups="coka_pbx.group_agent")
         cls.agent_2 = new_test_user(cls.env, login="pbx_agent_2", groups="coka_pbx.group_agent")

@@ -3,3 +3,7 @@ from . import res_config_settings
 from . import coka_coin_wallet
 from . import coka_coin_transaction
 from . import coka_coin_topup
+from . import coka_pbx_extension
+from . import coka_pbx_subscription
+from . import coka_pbx_number
+from . import coka_pbx_number_request

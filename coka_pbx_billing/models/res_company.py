@@ -15,3 +15,15 @@ class ResCompany(models.Model):
         if not wallet:
             wallet = Wallet.create({"company_id": self.id})
         return wallet.sudo(False)
+
+    def _coka_pbx_subscription(self):
+        """Return the company's PBX package, creating a draft one on first use (SPEC BIL-3).
+
+        :return: one ``coka.pbx.subscription`` record
+        """
+        self.ensure_one()
+        Subscription = self.env["coka.pbx.subscription"].sudo()
+        subscription = Subscription.search([("company_id", "=", self.id)], limit=1)
+        if not subscription:
+            subscription = Subscription.create({"company_id": self.id})
+        return subscription.sudo(False)

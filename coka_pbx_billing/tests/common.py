@@ -23,3 +23,29 @@ class BillingCase(TransactionCase):
                 ("operator", "coka_pbx_billing.group_coin_operator"),
             )
         )
+
+
+class PackageCase(BillingCase):
+    """BillingCase with a funded wallet, a default hotline and the package (draft)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("coka_pbx_billing.seat_month_price", 100000)
+        cls.wallet = cls.company._coka_wallet()
+        cls.wallet._credit(10000000, "topup", "CK-TEST")
+        cls.hotline = cls.env["coka.pbx.hotline"].create(
+            {"number": "028 7300 4444", "company_id": cls.company.id, "is_default": True}
+        )
+        cls.agent_2 = new_test_user(
+            cls.env,
+            login=f"{cls.__name__}_agent_2",
+            groups="coka_pbx.group_agent",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.package = cls.company._coka_pbx_subscription().with_user(cls.admin)
+
+    def _spent(self, since):
+        """Coin debited since the balance ``since``."""
+        return since - self.wallet.balance

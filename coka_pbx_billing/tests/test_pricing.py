@@ -32,3 +32,20 @@ class TestPricing(BaseCase):
     def test_number_purchase(self):
         cost = pricing.number_cost(500000, 60000, date(2026, 11, 22), date(2026, 12, 22))
         self.assertEqual(cost, 560000)
+
+    def test_renewal_with_numbers_and_proration_on_the_last_day(self):
+        end = date(2027, 2, 28)
+        # Expired package renewed with fewer seats: 2 seats × 3 months + 60,000 × 3
+        self.assertEqual(pricing.renewal_cost(2, 3, 100000, number_fees=60000), 780000)
+        self.assertEqual(pricing.number_cost(0, 60000, end, end), 2000)
+
+    def test_next_extension_number(self):
+        self.assertEqual(pricing.next_extension_number([]), 101)
+        self.assertEqual(pricing.next_extension_number(["101", "x", "105", "", None]), 106)
+
+    def test_reminder_thresholds_fire_once_each(self):
+        due = [
+            pricing.reminder_threshold(days, (7, 1), reminded)
+            for days, reminded in ((8, 0), (7, 0), (5, 7), (1, 7), (0, 1), (3, 0), (0, 0))
+        ]
+        self.assertEqual(due, [0, 7, 0, 1, 0, 7, 1])

@@ -49,3 +49,22 @@ def renewal_cost(seats, months, price, number_fees=0):
 def number_cost(one_time_price, monthly_fee, today, end):
     """One-time price + the monthly fee prorated to the package end (SPEC BIL-8)."""
     return one_time_price + prorated(monthly_fee, today, end)
+
+
+def next_extension_number(numbers, first=101):
+    """The extension number after the highest numeric one of ``numbers`` (``first`` when
+    there is none)."""
+    taken = [int(number) for number in numbers if (number or "").isdigit()]
+    return max(taken) + 1 if taken else first
+
+
+def reminder_threshold(days_left, thresholds, reminded=0):
+    """The reminder due with ``days_left`` days before the end, or 0 (SPEC BIL-7).
+
+    :param int days_left: days from today to the package's last day
+    :param thresholds: days before the end that get a reminder, e.g. ``(7, 1)``
+    :param int reminded: the threshold of the last reminder sent this period (0: none)
+    :return: the smallest threshold reached and not reminded yet, or 0
+    """
+    due = [t for t in thresholds if days_left <= t and (not reminded or t < reminded)]
+    return min(due) if due else 0
