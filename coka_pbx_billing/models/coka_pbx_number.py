@@ -104,6 +104,14 @@ class CokaPbxNumber(models.Model):
         self.ensure_one()
         subscription._coka_check_manager()
         company = subscription.company_id
+        # Two companies buying this number at once: the second waits here, then gets a
+        # serialisation failure and its request is replayed, to find the number sold.
+        self.env.cr.execute(
+            "SELECT id FROM coka_pbx_number WHERE id = %s FOR UPDATE",
+            [self.id],
+            log_exceptions=False,
+        )
+        self.invalidate_recordset()
         number = self.sudo()
         if not number._coka_buyable_by(company):
             raise UserError(

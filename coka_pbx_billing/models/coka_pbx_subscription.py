@@ -113,7 +113,8 @@ class CokaPbxSubscription(models.Model):
         return self.state == "active" and self.date_end and self.date_end >= self._coka_today()
 
     def _coka_check_manager(self):
-        """Only the company's Call Center Administrators buy and manage the package.
+        """Only the company's Call Center Administrators buy and manage the package; the
+        package row is locked until the transaction ends (:meth:`_coka_lock`).
 
         :raise AccessError: for anyone else
         """
@@ -123,6 +124,22 @@ class CokaPbxSubscription(models.Model):
             raise AccessError(
                 self.env._("Only a Call Center Administrator can manage the PBX package.")
             )
+        self._coka_lock()
+
+    def _coka_lock(self):
+        """Lock the package row: two changes of one package at once (two administrators
+        adding the last free seat's member, say) run one after the other; the second one
+        sees the first one's change (a serialisation failure makes Odoo replay it, REL-2).
+        Every change writes the row, so the replay is certain.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM coka_pbx_subscription WHERE id = %s FOR UPDATE",
+            [self.id],
+            # A serialisation failure here is expected under concurrency and is retried.
+            log_exceptions=False,
+        )
+        self.invalidate_recordset()
 
     def _coka_check_seats(self, seats):
         if not isinstance(seats, int) or seats < 1:
