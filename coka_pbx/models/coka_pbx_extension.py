@@ -22,6 +22,13 @@ class CokaPbxExtension(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     agent_status = fields.Selection(related="user_id.coka_agent_status")
+    # A copy of the agent's state on the extension: routing reads one table (PERF-1).
+    agent_on = fields.Boolean(
+        string="Agent ON",
+        compute="_compute_agent_on",
+        store=True,
+        help="The agent's user is active and his status is ON.",
+    )
     last_call_end = fields.Datetime(
         readonly=True, help="End of the last call of this extension, for longest-idle routing."
     )
@@ -43,6 +50,12 @@ class CokaPbxExtension(models.Model):
             else:
                 extension.display_name = extension.number
 
+    @api.depends("user_id.active", "user_id.coka_agent_status")
+    def _compute_agent_on(self):
+        for extension in self:
+            user = extension.user_id
+            extension.agent_on = bool(user.active and user.coka_agent_status == "on")
+
     @api.constrains("number")
     def _check_number(self):
         for extension in self:
@@ -57,14 +70,15 @@ class CokaPbxExtension(models.Model):
     @api.model
     def _coka_routable_sql(self):
         """When an extension may ring or call now (SPEC PBX-2, PBX-7), as a SQL condition on
-        the aliases ``e`` (``coka_pbx_extension``) and ``u`` (its ``res_users``).
+        the alias ``e`` (``coka_pbx_extension``) alone: what it needs of other tables is kept
+        on the extension by stored computed fields, so routing reads one table (PERF-1).
 
         The one definition of routability: routing answers with it in a single query, and
         :meth:`_coka_filter_routable` uses it for recordsets. Hook: billing adds the seat check.
 
         :return: ``odoo.tools.SQL``
         """
-        return SQL("e.active AND u.active AND u.coka_agent_status = 'on'")
+        return SQL("e.active AND e.agent_on")
 
     def _coka_unroutable_reason(self):
         """Why these extensions may not call now, beyond the agent's status; hook for
@@ -84,8 +98,7 @@ class CokaPbxExtension(models.Model):
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
-                "SELECT e.id FROM coka_pbx_extension e JOIN res_users u ON u.id = e.user_id "
-                "WHERE e.id IN %s AND %s",
+                "SELECT e.id FROM coka_pbx_extension e WHERE e.id IN %s AND %s",
                 tuple(self.ids),
                 self._coka_routable_sql(),
             )

@@ -367,7 +367,6 @@ class CokaPbxHotline(models.Model):
                 SELECT %(turn)s, %(rule)s,
                        (SELECT json_object_agg(e.id, json_build_array(e.number, e.last_call_end))
                           FROM coka_pbx_extension e
-                          JOIN res_users u ON u.id = e.user_id
                          WHERE e.company_id = %(company)s AND %(routable)s)
                 """,
                 turn=turn_sql,

@@ -60,6 +60,13 @@ class TestRouting(CokaPbxCase):
         self.agent_1.coka_agent_status = "off"
         self.assertEqual(self._route()["targets"], [])
 
+    def test_archived_users_do_not_ring_and_come_back_when_unarchived(self):
+        self.hotline.ring_strategy = "sequential"
+        self.agent_2.active = False
+        self.assertEqual(self._numbers(self._route()), ["201", "203"])
+        self.agent_2.active = True
+        self.assertEqual(self._numbers(self._route()), ["201", "202", "203"])
+
     def test_round_robin_rotates_through_the_group(self):
         self.hotline.ring_strategy = "round_robin"
         answers = [self._numbers(self._route()) for _i in range(6)]

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import res_users
 from . import coka_coin_wallet
 from . import coka_coin_transaction
 from . import coka_coin_topup

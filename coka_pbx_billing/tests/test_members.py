@@ -122,8 +122,13 @@ class TestSeatRouting(PackageCase):
     def test_only_members_ring(self):
         self.assertEqual(self._ringing(), ["101"])
         self.assertEqual((self.ext_1 | self.ext_2)._coka_filter_routable(), self.ext_1)
+        self.assertEqual((self.ext_1.seat_active, self.ext_2.seat_active), (True, False))
         self.package._add_member(self.agent_2)
         self.assertEqual(self._ringing(), ["101", "150"])
+        self.assertTrue(self.ext_2.seat_active)
+        self.package._remove_member(self.agent)
+        self.assertFalse(self.ext_1.with_context(active_test=False).seat_active)
+        self.assertEqual(self._ringing(), ["150"])
 
     @freeze_time("2026-12-01")
     def test_a_non_member_cannot_call(self):
@@ -134,6 +139,7 @@ class TestSeatRouting(PackageCase):
         with freeze_time("2026-12-23"):
             self.env["coka.pbx.subscription"]._cron_expire()
         self.assertEqual(self.package.state, "expired")
+        self.assertFalse(self.ext_1.seat_active)
         self.assertEqual(self._ringing(), [])
         with self.assertRaisesRegex(UserError, "expired on 2026-12-22: ask your administrator"):
             self._originate(self.agent)
