@@ -7,7 +7,6 @@ class CokaPbxExtension(models.Model):
 
     # Kept on the extension so that routing reads one table (PERF-1).
     seat_active = fields.Boolean(
-        string="Seat Active",
         compute="_compute_seat_active",
         store=True,
         help="The agent holds a seat in his company's active PBX package.",
