@@ -18,9 +18,12 @@ def test_a_fresh_cursor_runs_the_statement_alone_and_is_given_back_unchanged():
         [(isolation, alone)] = env["coka.pbx.hotline"]._coka_read_alone(STATEMENT)
         # Outside a transaction block: the server's default level, its own transaction.
         assert (isolation, alone) == ("read committed", True)
-        assert cr._cnx.autocommit is False
-        cr.execute("SELECT current_setting('transaction_isolation')")
-        assert cr.fetchone()[0] == "repeatable read"
+        assert (cr._cnx.autocommit, cr._cnx.readonly) == (False, False)
+        cr.execute(
+            "SELECT current_setting('transaction_isolation'), "
+            "current_setting('transaction_read_only')"
+        )
+        assert cr.fetchone() == ("repeatable read", "off")
 
 
 def test_inside_a_started_transaction_the_statement_runs_there():

@@ -336,9 +336,10 @@ class CokaPbxHotline(models.Model):
         (``BEGIN``, the statement, ``COMMIT``), most of a routing answer's cost (PERF-1).
         Inside a started transaction (tests, a form) it runs there as usual.
 
-        The isolation level goes to the default for that statement: with Odoo's repeatable
-        read, psycopg2 would send a ``SET`` on each switch (two more round trips); a single
-        statement sees one snapshot at any level. Both are put back before returning.
+        The session characteristics Odoo sets on its cursors (repeatable read, read/write) go
+        to the server's defaults for that statement: psycopg2 would otherwise send a ``SET``
+        on each switch, two more round trips; one statement sees one snapshot at any level.
+        They are put back before returning.
 
         :param SQL query: a read-only statement (``nextval`` allowed: it is not transactional)
         :return: the rows
@@ -347,16 +348,16 @@ class CokaPbxHotline(models.Model):
         connection = getattr(self.env.cr, "_cnx", None)  # None for the tests' cursor
         if connection is None or connection.status != extensions.STATUS_READY:
             return self.env.execute_query(query)
-        level = connection.isolation_level  # None: the server's default
-        connection.set_isolation_level(extensions.ISOLATION_LEVEL_DEFAULT)
+        level, readonly = connection.isolation_level, connection.readonly
+        connection.isolation_level = None
+        connection.readonly = None
         connection.autocommit = True
         try:
             return self.env.execute_query(query)
         finally:
             connection.autocommit = False
-            connection.set_isolation_level(
-                extensions.ISOLATION_LEVEL_DEFAULT if level is None else level
-            )
+            connection.isolation_level = level
+            connection.readonly = readonly
 
     @api.model
     def _coka_route_number(self, company_id, number_e164, customer_e164):
