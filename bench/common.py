@@ -881,6 +881,26 @@ def print_server_side(log, paths):
     )
 
 
+def print_results(results, loads, names, concurrencies, columns=None):
+    """The pooled measurements of :func:`measure_rounds` as a table, with the load average of
+    each and the guard's warning when another Odoo process used the CPU meanwhile."""
+    import load  # noqa: PLC0415  (a sibling script, imported when used)
+
+    rows = []
+    for concurrency in concurrencies:
+        for name in names:
+            row = results[(name, concurrency)].row()
+            row["load"] = f"{loads[(name, concurrency)]:.2f}"
+            rows.append(row)
+    out()
+    if loads["others"]:
+        out(
+            "WARNING: other Odoo processes used the CPU during these measurements (see "
+            "above): the figures are not comparable"
+        )
+    table(rows, [*(columns or load.RESULT_COLUMNS), ("load", "load avg")])
+
+
 def table(rows, columns):
     """Write rows (dicts) as an aligned text table with the given ``(key, title)`` columns."""
     cells = [[title for _key, title in columns]]

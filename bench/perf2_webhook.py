@@ -224,22 +224,10 @@ def measure_all(url, args, partners, fixtures, run):
 
 
 def report(results, loads, run):
-    rows = []
-    for concurrency in CONCURRENCIES:
-        for name in ("webhook", "raw insert"):
-            row = results[(name, concurrency)].row()
-            row["load"] = f"{loads[(name, concurrency)]:.2f}"
-            rows.append(row)
-    columns = [(key, title) for key, title in load.RESULT_COLUMNS]
+    columns = list(load.RESULT_COLUMNS)
     columns[0] = ("name", "what")
     columns[6] = ("rate", "per s")
-    common.out()
-    if loads["others"]:
-        common.out(
-            "WARNING: other Odoo processes used the CPU during these measurements (see "
-            "above): the figures are not comparable"
-        )
-    common.table(rows, [*columns, ("load", "load avg")])
+    common.print_results(results, loads, ("webhook", "raw insert"), CONCURRENCIES, columns)
     common.out()
     for concurrency in CONCURRENCIES:
         hook, raw = results[("webhook", concurrency)], results[("raw insert", concurrency)]

@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "setup"))
 
+from common import positive  # noqa: E402  (bench/ is this script's folder)
+
 import coka_env as env  # noqa: E402  (setup/ is not a package)
 
 DB = "coka_bench_import"
@@ -77,14 +79,6 @@ out = env.out
 
 def say(message):
     out(f"[perf4] {message}")
-
-
-def positive(value):
-    """argparse type: an integer > 0."""
-    number = int(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError("must be > 0")
-    return number
 
 
 def parse_args():

@@ -10,6 +10,9 @@ from ..tools import pricing
 # Numbers of a package expired for longer than this go back to the pool (SPEC BIL-8).
 RELEASE_AFTER_DAYS = 30
 
+# Kinds of hotline numbers (SPEC BIL-8), also what a number request asks for (BIL-9).
+NUMBER_TYPES = [("fixed", "Fixed Line"), ("mobile", "Mobile"), ("1800", "1800"), ("1900", "1900")]
+
 
 class CokaPbxNumber(models.Model):
     """A hotline number of the provider's pool, bought by a company (SPEC BIL-8).
@@ -29,7 +32,7 @@ class CokaPbxNumber(models.Model):
         string="E.164 Number", compute="_compute_number_e164", store=True, index=True
     )
     number_type = fields.Selection(
-        [("fixed", "Fixed Line"), ("mobile", "Mobile"), ("1800", "1800"), ("1900", "1900")],
+        NUMBER_TYPES,
         string="Type",
         required=True,
         default="fixed",
@@ -82,12 +85,22 @@ class CokaPbxNumber(models.Model):
                     )
                 )
 
+    @api.model
+    def _coka_buyable_domain(self, company_id):
+        """The numbers a company may buy: on sale to all, or reserved for it (SPEC BIL-8,
+        BIL-9)."""
+        return [
+            "|",
+            ("state", "in", ("available", "released")),
+            "&",
+            ("state", "=", "reserved"),
+            ("company_id", "=", company_id),
+        ]
+
     def _coka_buyable_by(self, company):
         """Whether ``company`` may buy this number now."""
         self.ensure_one()
-        if self.state in ("available", "released"):
-            return True
-        return self.state == "reserved" and self.company_id == company
+        return bool(self.filtered_domain(self._coka_buyable_domain(company.id)))
 
     def _coka_purchase_cost(self, subscription):
         """One-time price + monthly fee prorated to the package end (SPEC BIL-8)."""

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .coka_pbx_number import NUMBER_TYPES
+
 
 class CokaPbxNumberRequest(models.Model):
     """A company asks for a number the pool does not offer (SPEC BIL-9).
@@ -18,7 +20,7 @@ class CokaPbxNumberRequest(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     number_type = fields.Selection(
-        [("fixed", "Fixed Line"), ("mobile", "Mobile"), ("1800", "1800"), ("1900", "1900")],
+        NUMBER_TYPES,
         string="Type",
         required=True,
         default="fixed",
@@ -59,15 +61,11 @@ class CokaPbxNumberRequest(models.Model):
         requests.sudo()._coka_notify_operators()
         return requests
 
-    def _coka_operators(self, company):
-        group = self.env.ref("coka_pbx_billing.group_coin_operator")
-        return group.users.filtered(
-            lambda user: company in user.company_ids and not user.share and user.active
-        )
-
     def _coka_notify_operators(self):
         for request in self:
-            for user in self._coka_operators(request.company_id):
+            for user in request.company_id._coka_group_users(
+                "coka_pbx_billing.group_coin_operator"
+            ):
                 request.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Process the number request"),

@@ -417,14 +417,6 @@ class CokaPbxSubscription(models.Model):
                 )
             )
 
-    def _coka_administrators(self):
-        """The company's Call Center Administrators (internal, active users)."""
-        self.ensure_one()
-        group = self.env.ref("coka_pbx.group_admin")
-        return group.sudo().users.filtered(
-            lambda user: self.company_id in user.company_ids and not user.share
-        )
-
     def _coka_remind(self, threshold):
         """One activity per administrator, once per threshold and package period."""
         self.ensure_one()
@@ -435,7 +427,7 @@ class CokaPbxSubscription(models.Model):
             "Renew the PBX package before %(end)s, or its members can no longer call.",
             end=self.date_end,
         )
-        for user in self._coka_administrators():
+        for user in self.company_id._coka_group_users("coka_pbx.group_admin"):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=self.date_end,

@@ -88,6 +88,11 @@ class TestNumbers(PackageCase):
         other = self.env["res.company"].create({"name": "Công ty Khác"})
         self.number.write({"state": "reserved", "company_id": other.id})
         self.package._activate(1, 1)
+        # The buy dialog offers what the purchase accepts: one rule for both.
+        Number = self.env["coka.pbx.number"]
+        offered = Number.search(Number._coka_buyable_domain(self.company.id))
+        self.assertNotIn(self.number, offered)
+        self.assertIn(self.number, Number.search(Number._coka_buyable_domain(other.id)))
         with self.assertRaisesRegex(UserError, "is not for sale"):
             self.number._purchase(self.package)
         self.number.company_id = self.company

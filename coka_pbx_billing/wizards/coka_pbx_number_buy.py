@@ -13,8 +13,7 @@ class CokaPbxNumberBuy(models.TransientModel):
         "coka.pbx.number",
         string="Hotline Number",
         required=True,
-        domain="['|', ('state', 'in', ('available', 'released')), '&', "
-        "('state', '=', 'reserved'), ('company_id', '=', company_id)]",
+        domain=lambda self: self.env["coka.pbx.number"]._coka_buyable_domain(self.env.company.id),
     )
     number_type = fields.Selection(related="number_id.number_type")
     price = fields.Integer(related="number_id.price")
