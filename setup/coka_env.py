@@ -236,6 +236,28 @@ def odoo_command(config, *args):
     return [sys.executable, str(launcher), "-c", str(config), *args]
 
 
+def lint_commands(targets):
+    """The linters of the test command, by name, over files and folders ``targets``.
+
+    pylint walks the folders file by file (``--recursive=y``): given a folder as a module name,
+    it would look a folder without ``__init__.py`` (``setup/``, ``bench/``) up on ``sys.path``,
+    where an Odoo source folder brings its own ``setup/`` and ``setup.py``.
+    """
+    rcfile = ROOT / ".pylintrc"
+    return {
+        "ruff check": [sys.executable, "-m", "ruff", "check", *targets],
+        "ruff format": [sys.executable, "-m", "ruff", "format", "--check", *targets],
+        "pylint-odoo": [
+            sys.executable,
+            "-m",
+            "pylint",
+            f"--rcfile={rcfile}",
+            "--recursive=y",
+            *targets,
+        ],
+    }
+
+
 def copy_database(source, target, data_dir):
     """Copy a database and its filestore (``CREATE DATABASE ... TEMPLATE``)."""
     drop_database(target, data_dir)

@@ -154,21 +154,7 @@ def run_pytest(config, tally, extra):
 
 def run_linters(tally):
     targets = [str(env.ROOT / t) for t in LINT_TARGETS if (env.ROOT / t).exists()]
-    checks = [
-        ("ruff check", [sys.executable, "-m", "ruff", "check", *targets]),
-        ("ruff format", [sys.executable, "-m", "ruff", "format", "--check", *targets]),
-        (
-            "pylint-odoo",
-            [
-                sys.executable,
-                "-m",
-                "pylint",
-                f"--rcfile={env.ROOT / '.pylintrc'}",
-                *targets,
-            ],
-        ),
-    ]
-    for name, command in checks:
+    for name, command in env.lint_commands(targets).items():
         env.say(name)
         result = subprocess.run(command, cwd=env.ROOT, timeout=STEP_TIMEOUT, check=False)
         ok = result.returncode == 0

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from .odoo_server import ROOT
+from .odoo_server import ROOT, coka_env
 
 
 @pytest.mark.parametrize("script", ["setup/run.sh", "setup/test.sh", ".ci/run"])
@@ -44,3 +44,42 @@ def test_generated_config_stays_out_of_git():
     )
     assert ignored.stdout.split() == [".local/odoo.conf", ".local/test/odoo.conf"]
     assert os.path.exists(ROOT / ".gitignore")
+
+
+def test_pylint_ignores_what_else_sits_on_the_path(tmp_path):
+    """An Odoo source folder on sys.path (an editable install) has its own setup/ and setup.py.
+
+    The test command's pylint must still read the project's setup/ (a folder of scripts, no
+    package) beside a package folder, and still find what is wrong in it.
+    """
+    odoo_source = tmp_path / "odoo-src"
+    (odoo_source / "setup").mkdir(parents=True)
+    (odoo_source / "setup.py").write_text("import setuptools\n")
+    (odoo_source / "setup" / "package.py").write_text("VERSION = 1\n")
+    project = tmp_path / "project"
+    (project / "setup").mkdir(parents=True)
+    (project / "tests").mkdir()
+    (project / "tests" / "__init__.py").write_text("")
+    (project / "tests" / "test_a.py").write_text("VALUE = 2\n")
+    script = project / "setup" / "tool.py"
+    script.write_text("VALUE = 1\n")
+    command = coka_env.lint_commands([str(project / "setup"), str(project / "tests")])
+    environ = dict(os.environ, PYTHONPATH=str(odoo_source))
+
+    def pylint():
+        return subprocess.run(
+            command["pylint-odoo"],
+            cwd=project,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    clean = pylint()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    script.write_text('print("lint me")\n')
+    dirty = pylint()
+    assert dirty.returncode != 0
+    assert "setup/tool.py" in dirty.stdout and "print-used" in dirty.stdout
