@@ -1,6 +1,6 @@
 {
     "name": "COKA Call Center Leads",
-    "summary": "Lead intake, round-robin assignment, Do Not Contact, tickets and contact fields",
+    "summary": "Leads and tickets in the Call Center",
     "version": "18.0.1.0.0",
     "category": "Call Center",
     "website": "https://coka.vn",

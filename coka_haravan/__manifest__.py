@@ -1,6 +1,6 @@
 {
     "name": "COKA Call Center Haravan",
-    "summary": "Sync contacts and leads to Haravan customers",
+    "summary": "Haravan shop connection and per-contact sync status",
     "version": "18.0.1.0.0",
     "category": "Call Center",
     "website": "https://coka.vn",

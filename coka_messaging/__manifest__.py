@@ -1,6 +1,6 @@
 {
     "name": "COKA Call Center Messaging",
-    "summary": "SMS brandname and Zalo ZNS templates and sending through Vietnamese providers",
+    "summary": "SMS and Zalo ZNS message templates and the message log",
     "version": "18.0.1.0.0",
     "category": "Call Center",
     "website": "https://coka.vn",
