@@ -1,5 +1,6 @@
 """The README commands refuse clearly when there is no Odoo (SPEC RUN-2, RUN-4)."""
 
+import importlib.util
 import os
 import subprocess
 
@@ -83,3 +84,22 @@ def test_pylint_ignores_what_else_sits_on_the_path(tmp_path):
     dirty = pylint()
     assert dirty.returncode != 0
     assert "setup/tool.py" in dirty.stdout and "print-used" in dirty.stdout
+
+
+def _setup_test_module():
+    """setup/test.py, loaded from its path (its name would clash with Python's own ``test``)."""
+    spec = importlib.util.spec_from_file_location("coka_setup_test", ROOT / "setup" / "test.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("database", ["coka_test_e2e", "hb_e2e", "fresh_demo"])
+def test_log_check_accepts_the_expected_refusals_in_any_database(database, tmp_path):
+    steps = _setup_test_module()
+    log = tmp_path / "odoo.log"
+    expected = "2026-12-02 10:09:55,979 31766 WARNING {db} odoo.http: This call is over. \n"
+    unexpected = "2026-12-02 10:09:56,001 31766 WARNING {db} odoo.http: Something else.\n"
+    log.write_text(expected.format(db=database) + unexpected.format(db=database))
+    bad = steps.bad_log_lines(log, steps.allowed_warnings())
+    assert bad == [unexpected.format(db=database).rstrip("\n")]
