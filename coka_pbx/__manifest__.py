@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/coka_pbx_rules.xml",
         "data/coka_pbx_data.xml",
+        "data/coka_pbx_hotline_data.xml",
         "views/coka_pbx_provider_views.xml",
         "views/coka_pbx_hotline_views.xml",
         "views/coka_pbx_extension_views.xml",
@@ -27,4 +28,5 @@
     "demo": [
         "demo/coka_pbx_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

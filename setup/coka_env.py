@@ -19,6 +19,8 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 MODULES = ["coka_pbx", "coka_pbx_billing", "coka_crm_leads", "coka_messaging", "coka_haravan"]
+# Installed by setup/test.py in the test database only, never by setup/run.py.
+TEST_MODULES = ["test_coka_pbx_provider"]
 
 DB_HOST = os.environ.get("COKA_DB_HOST", "127.0.0.1")
 DB_PORT = int(os.environ.get("COKA_DB_PORT", "5432"))

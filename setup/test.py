@@ -1,7 +1,8 @@
 """README command 2 (SPEC RUN-5): every test and check of the suite.
 
-1. a fresh database without demo data, the five modules installed with Odoo's own tests
-   (at_install and post_install, restricted to the suite's modules);
+1. a fresh database without demo data, the five modules (and the test-only modules of
+   ``coka_env.TEST_MODULES``) installed with Odoo's own tests (at_install and post_install,
+   restricted to these modules);
 2. in parallel, a fresh database with demo data for the end-to-end tests;
 3. pytest over tests/ (pytest-odoo on database 1, end-to-end tests against real Odoo
    servers on database 2);
@@ -33,7 +34,7 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+
 RESULT_LINE = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests"
 )
-LINT_TARGETS = [*env.MODULES, "setup", "tests", "bench"]
+LINT_TARGETS = [*env.MODULES, *env.TEST_MODULES, "setup", "tests", "bench"]
 
 
 class Tally:
@@ -91,13 +92,15 @@ def odoo_test_counts(log_path):
 
 def start_install(config, db, log, demo, tests):
     env.drop_database(db, DATA_DIR)
-    args = ["-d", db, "-i", ",".join(env.MODULES), "--stop-after-init", f"--logfile={log}"]
+    # The test modules (a provider type added like a provider module would) go with the tests.
+    modules = [*env.MODULES, *env.TEST_MODULES] if tests else env.MODULES
+    args = ["-d", db, "-i", ",".join(modules), "--stop-after-init", f"--logfile={log}"]
     # Own ports: Odoo's HTTP tests serve on http_port, and 8069 may be a running Odoo.
     args += [f"--http-port={env.free_port()}", f"--gevent-port={env.free_port()}"]
     if not demo:
         args.append("--without-demo=all")
     if tests:
-        args.append("--test-tags=" + ",".join(f"/{module}" for module in env.MODULES))
+        args.append("--test-tags=" + ",".join(f"/{module}" for module in modules))
     Path(log).unlink(missing_ok=True)
     return subprocess.Popen(env.odoo_command(config, *args))
 

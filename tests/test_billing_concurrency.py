@@ -135,9 +135,7 @@ def test_one_number_bought_at_once_by_several_companies_is_sold_once():
         buyers = []
         for _index in range(4):
             company, wallet = _company(env, 2 * PRICE)
-            env["coka.pbx.hotline"].create(
-                {"number": "028 7300 1111", "company_id": company.id, "is_default": True}
-            )
+            company._coka_default_hotline().number = "028 7300 1111"
             company._coka_pbx_subscription()._activate(1, 1)
             buyers.append((company._coka_pbx_subscription().id, wallet.id))
         number_id = number.id

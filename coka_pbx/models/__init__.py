@@ -1,3 +1,4 @@
+from . import coka_pbx_routing_cache
 from . import res_company
 from . import res_config_settings
 from . import res_users

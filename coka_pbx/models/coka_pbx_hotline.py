@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from psycopg2 import extensions, sql
+from psycopg2 import extensions
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
@@ -16,9 +16,28 @@ class CokaPbxHotline(models.Model):
     _description = "Hotline"
     _order = "sequence, id"
     _rec_name = "display_number"
+    _inherit = ["coka.pbx.routing.cache"]
+    # What _coka_route_setup caches (number_e164 is computed from number).
+    _coka_routing_fields = frozenset(
+        {
+            "number",
+            "number_e164",
+            "company_id",
+            "active",
+            "ring_strategy",
+            "ring_timeout",
+            "sticky_mode",
+            "sticky_ttl_days",
+            "ring_member_ids",
+            "round_robin_sequence_id",
+        }
+    )
 
     sequence = fields.Integer(default=10)
-    number = fields.Char(required=True, help="The number as it is written, e.g. 028 7300 1234.")
+    number = fields.Char(
+        help="The number as it is written, e.g. 028 7300 1234. Empty only on the default "
+        "hotline a company gets when it is created, until its number is assigned."
+    )
     number_e164 = fields.Char(
         string="E.164 Number", compute="_compute_number_e164", store=True, index=True
     )
@@ -39,6 +58,14 @@ class CokaPbxHotline(models.Model):
         ],
         required=True,
         default="ring_all",
+    )
+    round_robin_sequence_id = fields.Many2one(
+        "ir.sequence",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The PostgreSQL sequence that turns the ring group of a round-robin hotline, "
+        "created with the hotline (or when it becomes round robin) and deleted with it.",
     )
     ring_timeout = fields.Integer(
         string="Ring Timeout (s)", default=20, help="Seconds each target rings."
@@ -102,10 +129,21 @@ class CokaPbxHotline(models.Model):
             hotline.number_e164 = phone.to_e164(hotline.number)
             hotline.display_number = phone.to_display(hotline.number)
 
-    @api.constrains("number")
+    @api.depends("display_number")
+    def _compute_display_name(self):
+        for hotline in self:
+            hotline.display_name = hotline.display_number or self.env._(
+                "Default hotline (number not assigned yet)"
+            )
+
+    @api.constrains("number", "is_default")
     def _check_number(self):
         for hotline in self:
-            if not hotline.number_e164:
+            if not hotline.number and not hotline.is_default:
+                raise ValidationError(
+                    self.env._("Only the company's default hotline can wait for its number.")
+                )
+            if hotline.number and not hotline.number_e164:
                 raise ValidationError(
                     self.env._(
                         "The hotline number %(number)s is not a valid phone number.",
@@ -137,19 +175,20 @@ class CokaPbxHotline(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         hotlines = super().create(vals_list)
-        for hotline in hotlines:
-            hotline._coka_turn_sequence(create=True)
-        self.env.registry.clear_cache()  # _coka_route_setup
+        hotlines._coka_ensure_round_robin_sequence()
         return hotlines
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()  # _coka_route_setup
+        if vals.get("ring_strategy") == "round_robin":
+            self._coka_ensure_round_robin_sequence()
         return result
 
     def unlink(self):
+        sequences = self.round_robin_sequence_id
         result = super().unlink()
-        self.env.registry.clear_cache()  # _coka_route_setup
+        # sudo: the sequence belongs to the hotline, whoever may delete the hotline.
+        sequences.sudo().unlink()
         return result
 
     # Routing (SPEC PBX-7) ---------------------------------------------------------------
@@ -162,28 +201,44 @@ class CokaPbxHotline(models.Model):
             return self.browse()
         return self.search([("number_e164", "=", key), ("company_id", "=", company.id)], limit=1)
 
-    def _coka_turn_sequence(self, create=False):
-        """Name of the PostgreSQL sequence that rotates round-robin calls of this hotline."""
-        name = f"coka_pbx_hotline_turn_{self.id}"
-        if create:
-            self.env.cr.execute(
-                sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(name))
+    def _coka_ensure_round_robin_sequence(self):
+        """Give each round-robin hotline of ``self`` that has none its ``ir.sequence``
+        (standard implementation: a PostgreSQL sequence that Odoo creates and drops, safe
+        across workers, SPEC RUN-6). Also run when the module is updated, for hotlines made
+        before the field existed."""
+        hotlines = self.filtered(
+            lambda hotline: (
+                hotline.ring_strategy == "round_robin" and not hotline.round_robin_sequence_id
             )
-        return name
-
-    def _coka_next_turn(self):
-        """Next round-robin turn: a database sequence, safe across workers (SPEC RUN-6)."""
-        name = self._coka_turn_sequence()
-        self.env.cr.execute(
-            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL ELSE nextval(%s) END",
-            [name, name],
         )
-        turn = self.env.cr.fetchone()[0]
-        if turn is None:
-            self._coka_turn_sequence(create=True)
-            self.env.cr.execute("SELECT nextval(%s)", [name])
-            turn = self.env.cr.fetchone()[0]
-        return turn - 1
+        if not hotlines:
+            return
+        # sudo: Call Center Managers create hotlines, not sequences.
+        sequences = (
+            self.env["ir.sequence"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": self.env._(
+                            "Round robin of hotline %(hotline)s", hotline=hotline.display_number
+                        ),
+                        "implementation": "standard",
+                        "company_id": hotline.company_id.id,
+                    }
+                    for hotline in hotlines
+                ]
+            )
+        )
+        for hotline, sequence in zip(hotlines, sequences, strict=True):
+            hotline.round_robin_sequence_id = sequence
+
+    @api.model
+    def _coka_ensure_round_robin_sequences(self):
+        """Module update: the round-robin hotlines get their sequence."""
+        self.with_context(active_test=False).search(
+            [("ring_strategy", "=", "round_robin"), ("round_robin_sequence_id", "=", False)]
+        )._coka_ensure_round_robin_sequence()
 
     def _compute_sticky_rule_count(self):
         counts = dict(
@@ -304,15 +359,19 @@ class CokaPbxHotline(models.Model):
     @api.model
     @tools.ormcache("company_id", "number_e164")
     def _coka_route_setup(self, company_id, number_e164):
-        """What routing needs of a hotline that only an administrator changes, cached per
-        worker (cleared in every worker when a hotline or a ring group changes).
+        """What routing needs of a hotline that only a manager changes, cached per worker
+        (cleared in every worker when a routing field of a hotline or of a ring group
+        member changes: ``coka.pbx.routing.cache``).
 
         :return: ``(hotline id, strategy, ring timeout, sticky mode, sticky TTL days,
-            ((extension id, sequence), ...))`` in ring-group order, or ``None``
+            ((extension id, sequence), ...), round-robin sequence name)`` in ring-group
+            order, or ``None``
         """
+        if not number_e164:
+            return None  # a number that is not valid, or the default hotline waiting for one
         hotline = self.sudo().search(
             [
-                ("number_e164", "=", number_e164 or ""),
+                ("number_e164", "=", number_e164),
                 ("company_id", "=", company_id),
                 ("active", "=", True),
             ],
@@ -327,6 +386,9 @@ class CokaPbxHotline(models.Model):
             hotline.sticky_mode,
             hotline.sticky_ttl_days,
             tuple((member.extension_id.id, member.sequence) for member in hotline.ring_member_ids),
+            f"ir_sequence_{hotline.round_robin_sequence_id.id:03d}"
+            if hotline.round_robin_sequence_id
+            else None,
         )
 
     @api.model
@@ -376,7 +438,7 @@ class CokaPbxHotline(models.Model):
         setup = self._coka_route_setup(company_id, number_e164)
         if setup is None:
             return None
-        hotline_id, strategy, timeout, mode, ttl_days, members = setup
+        hotline_id, strategy, timeout, mode, ttl_days, members, turn_sequence = setup
         rule_sql = SQL("NULL")
         if customer_e164:
             rule_sql = SQL(
@@ -388,8 +450,9 @@ class CokaPbxHotline(models.Model):
                 customer_e164,
             )
         turn_sql = SQL("NULL")
-        if strategy == "round_robin":
-            turn_sql = SQL("nextval(to_regclass(%s))", f"coka_pbx_hotline_turn_{hotline_id}")
+        if strategy == "round_robin" and turn_sequence:
+            # The sequence Odoo made for the hotline (ir.sequence, standard implementation).
+            turn_sql = SQL("nextval(%s)", turn_sequence)
         [(turn, rule, routable)] = self._coka_read_alone(
             SQL(
                 """
@@ -414,9 +477,6 @@ class CokaPbxHotline(models.Model):
             for extension_id, sequence in members
             if str(extension_id) in routable
         ]
-        if strategy == "round_robin" and turn is None:
-            # The hotline's sequence is missing (e.g. restored without it): create it.
-            turn = self.browse(hotline_id)._coka_next_turn() + 1
         turn = (turn or 1) - 1
         sticky_number = None
         if rule and str(rule[0]) in routable:

@@ -5,7 +5,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import cdr, phone
-from ..tools.pbx_client import CLIENTS, ProviderError
+from ..tools.pbx_client import GenericPbxClient, ProviderError
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -16,6 +16,11 @@ class CokaPbxProvider(models.Model):
     _name = "coka.pbx.provider"
     _description = "PBX Provider"
     _order = "name, id"
+    _inherit = ["coka.pbx.routing.cache"]
+    # What _coka_lookup caches for the public API.
+    _coka_routing_fields = frozenset(
+        {"code", "active", "company_id", "webhook_secret", "provider_type"}
+    )
 
     name = fields.Char(required=True)
     code = fields.Char(
@@ -63,32 +68,48 @@ class CokaPbxProvider(models.Model):
         for vals in vals_list:
             if "code" in vals:
                 vals["code"] = self._normalize_code(vals["code"])
-        self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
         if "code" in vals:
             vals["code"] = self._normalize_code(vals["code"])
-        self.env.registry.clear_cache()
         return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     # Adapters -----------------------------------------------------------------------------
 
-    def _coka_adapter_class(self):
-        """The adapter class of this provider's type; provider modules extend ``CLIENTS``."""
-        self.ensure_one()
-        return CLIENTS[self.provider_type]
+    @api.model
+    def _coka_adapter_class(self, provider_type):
+        """The adapter class of a provider type: a class with the interface of
+        ``tools.pbx_client.GenericPbxClient`` (one transport method ``_request``).
+
+        A provider module adds its type to ``provider_type`` with ``selection_add`` and
+        answers for it here, leaving the other types to ``super()``::
+
+            def _coka_adapter_class(self, provider_type):
+                if provider_type == "acme":
+                    return AcmePbxClient
+                return super()._coka_adapter_class(provider_type)
+
+        It takes the type, not a record: the public API knows it from the cached lookup.
+
+        :param str provider_type: a value of ``provider_type``
+        :raise UserError: for a type no installed module serves
+        """
+        if provider_type == "generic":
+            return GenericPbxClient
+        raise UserError(
+            self.env._(
+                "No installed module serves the PBX provider type %(type)s.", type=provider_type
+            )
+        )
 
     def _coka_client(self):
         """:return: a client of the provider's HTTP API, for originate and call control"""
         self.ensure_one()
         provider = self.sudo()
+        adapter = self._coka_adapter_class(provider.provider_type)
         try:
-            return self._coka_adapter_class()(provider.api_url, provider.api_key)
+            return adapter(provider.api_url, provider.api_key)
         except ProviderError as error:
             raise self._coka_user_error(error) from None
 
@@ -137,7 +158,7 @@ class CokaPbxProvider(models.Model):
         if not found:
             return 404, {"ok": False, "error": "unknown provider"}
         provider_id, company_id, secret, provider_type = found
-        adapter = CLIENTS[provider_type]
+        adapter = self._coka_adapter_class(provider_type)
         reason = adapter.verify_request(secret, headers, body, time.time())
         if reason:
             return 401, {"ok": False, "error": reason}
@@ -153,8 +174,8 @@ class CokaPbxProvider(models.Model):
     @api.model
     @tools.ormcache("code")
     def _coka_lookup(self, code):
-        """What the public API needs of an active provider, cached per worker (the cache is
-        cleared in every worker when a provider changes).
+        """What the public API needs of an active provider, cached per worker (cleared in
+        every worker when one of its ``_coka_routing_fields`` changes).
 
         :return: ``(id, company id, webhook secret, provider type)`` or ``None``
         """

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class CokaPbxRingMember(models.Model):
@@ -7,6 +7,9 @@ class CokaPbxRingMember(models.Model):
     _name = "coka.pbx.ring.member"
     _description = "Ring Group Member"
     _order = "hotline_id, sequence, id"
+    _inherit = ["coka.pbx.routing.cache"]
+    # The ring group is part of the hotline's cached routing setup.
+    _coka_routing_fields = frozenset({"hotline_id", "extension_id", "sequence"})
 
     sequence = fields.Integer(default=10)
     hotline_id = fields.Many2one("coka.pbx.hotline", required=True, ondelete="cascade", index=True)
@@ -21,21 +24,3 @@ class CokaPbxRingMember(models.Model):
             "An extension can be in a ring group only once.",
         ),
     ]
-
-    # The ring group is part of the hotline's cached routing setup.
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        members = super().create(vals_list)
-        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
-        return members
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # coka.pbx.hotline._coka_route_setup
-        return result

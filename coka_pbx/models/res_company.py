@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -10,6 +10,26 @@ class ResCompany(models.Model):
         help="An inbound call from a number that matches no contact creates the contact.",
     )
     coka_hotline_ids = fields.One2many("coka.pbx.hotline", "company_id", string="Hotlines")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._coka_ensure_default_hotline()
+        return companies
+
+    def _coka_ensure_default_hotline(self):
+        """Give each company of ``self`` that has none its default hotline (SPEC PBX-1),
+        without a number until the PBX provider assigns one. Called when a company is
+        created and, for the companies that exist then, when the module is installed.
+
+        :return: the hotlines created
+        """
+        Hotline = self.env["coka.pbx.hotline"].sudo().with_context(active_test=False)
+        served = Hotline.search([("is_default", "=", True), ("company_id", "in", self.ids)])
+        # sudo: whoever creates a company, its default hotline is part of it.
+        return Hotline.create(
+            [{"company_id": company.id, "is_default": True} for company in self - served.company_id]
+        )
 
     def _coka_default_hotline(self):
         """Return the company's default hotline (or its first active one).

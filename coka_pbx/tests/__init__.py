@@ -5,3 +5,6 @@ from . import test_webhook
 from . import test_routing
 from . import test_click_to_call
 from . import test_sticky
+from . import test_routing_cache
+from . import test_round_robin_sequence
+from . import test_default_hotline

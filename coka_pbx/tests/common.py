@@ -28,9 +28,9 @@ class CokaPbxCase(TransactionCase):
         cls.provider = cls.env["coka.pbx.provider"].create(
             {"name": "Test PBX", "code": "test-pbx", "webhook_secret": "s3cret"}
         )
-        cls.hotline = cls.env["coka.pbx.hotline"].create(
-            {"number": "028 7300 9999", "provider_id": cls.provider.id, "is_default": True}
-        )
+        # The company's default hotline (made when the module was installed) gets its number.
+        cls.hotline = cls.company._coka_default_hotline()
+        cls.hotline.write({"number": "028 7300 9999", "provider_id": cls.provider.id})
         cls.ext_1, cls.ext_2 = cls.env["coka.pbx.extension"].create(
             [
                 {"number": "201", "user_id": cls.agent_1.id, "hotline_id": cls.hotline.id},

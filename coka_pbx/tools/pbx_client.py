@@ -37,8 +37,10 @@ class ProviderError(Exception):
 
 
 class GenericPbxClient:
-    """Adapter of the generic HTTP API; other providers subclass it and override ``_request``
-    or the call methods.
+    """Adapter of the generic HTTP API, and the reference for the others: a provider module
+    subclasses it, overrides ``_request`` or the call methods (and the inbound class methods
+    when its PBX signs or words requests differently), and returns its class from
+    ``coka.pbx.provider._coka_adapter_class`` for its provider type.
 
     :param str base_url: the provider's API URL
     :param str api_key: sent as ``Authorization: Bearer <api_key>``
@@ -161,6 +163,3 @@ class GenericPbxClient:
     def fetch_recording(self, call_id):
         """:return: the recording's bytes"""
         return self._request("GET", f"/calls/{call_id}/recording", raw=True)
-
-
-CLIENTS = {"generic": GenericPbxClient}

@@ -115,7 +115,7 @@ class CokaPbxNumber(models.Model):
         :return: the new ``coka.pbx.hotline``
         """
         self.ensure_one()
-        subscription._coka_check_manager()
+        subscription._coka_check_admin()
         company = subscription.company_id
         # Two companies buying this number at once: the second waits here, then gets a
         # serialisation failure and its request is replayed, to find the number sold.

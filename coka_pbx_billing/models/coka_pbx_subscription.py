@@ -112,18 +112,34 @@ class CokaPbxSubscription(models.Model):
         self.ensure_one()
         return self.state == "active" and self.date_end and self.date_end >= self._coka_today()
 
-    def _coka_check_manager(self):
-        """Only the company's Call Center Administrators buy and manage the package; the
-        package row is locked until the transaction ends (:meth:`_coka_lock`).
+    def _coka_check_admin(self):
+        """Only the company's Call Center Administrators buy: activate, extra seats, renew,
+        numbers (SPEC SEC-1); the package row is locked until the transaction ends
+        (:meth:`_coka_lock`).
 
         :raise AccessError: for anyone else
         """
+        self._coka_check_group(
+            "coka_pbx.group_admin",
+            self.env._("Only a Call Center Administrator can manage the PBX package."),
+        )
+
+    def _coka_check_manager(self):
+        """The company's Call Center Managers (Administrators too) add and remove the
+        package's members (SPEC SEC-1); the package row is locked as for a purchase.
+
+        :raise AccessError: for anyone else
+        """
+        self._coka_check_group(
+            "coka_pbx.group_manager",
+            self.env._("Only a Call Center Manager can add or remove package members."),
+        )
+
+    def _coka_check_group(self, group, message):
         self.ensure_one()
         self.check_access("read")
-        if not (self.env.su or self.env.user.has_group("coka_pbx.group_admin")):
-            raise AccessError(
-                self.env._("Only a Call Center Administrator can manage the PBX package.")
-            )
+        if not (self.env.su or self.env.user.has_group(group)):
+            raise AccessError(message)
         self._coka_lock()
 
     def _coka_lock(self):
@@ -192,7 +208,7 @@ class CokaPbxSubscription(models.Model):
 
         :return: the ledger line of the purchase
         """
-        self._coka_check_manager()
+        self._coka_check_admin()
         self._coka_check_seats(seats)
         self._coka_check_months(months)
         if self.state != "draft":
@@ -233,7 +249,7 @@ class CokaPbxSubscription(models.Model):
 
         :return: the ledger line of the purchase
         """
-        self._coka_check_manager()
+        self._coka_check_admin()
         self._coka_check_seats(count)
         if not self._coka_is_running():
             raise UserError(
@@ -262,7 +278,7 @@ class CokaPbxSubscription(models.Model):
 
         :return: the ledger line of the purchase
         """
-        self._coka_check_manager()
+        self._coka_check_admin()
         self._coka_check_months(months)
         if seats is not None:
             self._coka_check_seats(seats)

@@ -34,9 +34,9 @@ class PackageCase(BillingCase):
         cls.env["ir.config_parameter"].sudo().set_param("coka_pbx_billing.seat_month_price", 100000)
         cls.wallet = cls.company._coka_wallet()
         cls.wallet._credit(10000000, "topup", "CK-TEST")
-        cls.hotline = cls.env["coka.pbx.hotline"].create(
-            {"number": "028 7300 4444", "company_id": cls.company.id, "is_default": True}
-        )
+        # The default hotline the company got when it was created gets its number.
+        cls.hotline = cls.company._coka_default_hotline()
+        cls.hotline.number = "028 7300 4444"
         cls.agent_2 = new_test_user(
             cls.env,
             login=f"{cls.__name__}_agent_2",
