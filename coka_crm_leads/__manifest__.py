@@ -7,7 +7,6 @@
     "author": "COKA",
     "license": "LGPL-3",
     "depends": ["crm", "coka_pbx"],
-    "external_dependencies": {"python": ["phonenumbers", "openpyxl"]},
     "data": [
         "security/ir.model.access.csv",
         "security/coka_crm_leads_rules.xml",

@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["mail", "contacts", "phone_validation", "web"],
-    "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "external_dependencies": {"python": ["openpyxl", "phonenumbers", "requests"]},
     "data": [
         "security/coka_pbx_groups.xml",
         "security/ir.model.access.csv",
