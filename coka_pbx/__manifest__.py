@@ -1,7 +1,7 @@
 {
     "name": "COKA Call Center PBX",
     "summary": "Hotlines, extensions, agent status, call logs and the PBX HTTP API",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Call Center",
     "website": "https://coka.vn",
     "author": "COKA",

@@ -61,7 +61,7 @@ class CokaPbxCall(models.Model):
     recording_url = fields.Char(string="Recording URL")
     recording_attachment_id = fields.Many2one("ir.attachment", string="Recording", copy=False)
     recording_downloaded = fields.Boolean(string="Downloaded", readonly=True, copy=False)
-    recording_downloaded_by = fields.Many2one("res.users", readonly=True, copy=False)
+    recording_downloaded_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     recording_downloaded_date = fields.Datetime(readonly=True, copy=False)
     too_long = fields.Boolean(compute="_compute_too_long", store=True)
     note = fields.Text()
@@ -487,7 +487,7 @@ class CokaPbxCall(models.Model):
         self.sudo().write(
             {
                 "recording_downloaded": True,
-                "recording_downloaded_by": self.env.user.id,
+                "recording_downloaded_by_id": self.env.user.id,
                 "recording_downloaded_date": fields.Datetime.now(),
             }
         )
