@@ -50,3 +50,12 @@ class TestCallAccess(CokaPbxCase):
         Hotline = self.env["coka.pbx.hotline"].with_user(self.manager)
         self.assertNotIn(foreign, Hotline.search([]))
         self.assertIn(self.hotline, Hotline.search([]))
+
+    def test_record_rules_are_noupdate(self):
+        """An upgrade never puts back a record rule an administrator has changed."""
+        modules = ["coka_pbx", "coka_pbx_billing", "coka_crm_leads", "coka_messaging"]
+        data = self.env["ir.model.data"].search(
+            [("model", "=", "ir.rule"), ("module", "in", modules)]
+        )
+        self.assertGreaterEqual(len(data), 10)
+        self.assertEqual([d.complete_name for d in data if not d.noupdate], [])
