@@ -18,6 +18,7 @@
         "views/coka_pbx_hotline_views.xml",
         "views/coka_pbx_extension_views.xml",
         "views/coka_pbx_call_views.xml",
+        "wizards/coka_pbx_call_note_views.xml",
         "views/coka_pbx_sticky_rule_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -22,13 +22,20 @@ CALL_STATUSES = [
 
 
 class CokaPbxCall(models.Model):
-    """A call detail record (CDR) reported by the PBX (SPEC PBX-3)."""
+    """A call detail record (CDR) reported by the PBX (SPEC PBX-3).
+
+    Agents have no write access on calls: the PBX reports what happened (webhook, ``sudo``),
+    and an agent changes his own call only through the methods below that need it (note,
+    links to a contact or lead, hold / mute flags), each checking that the call is his.
+    """
 
     _name = "coka.pbx.call"
     _description = "Call"
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"
     _rec_name = "customer_number"
+    # Agents may post on the chatter of the calls they can read, without write access.
+    _mail_post_access = "read"
 
     provider_id = fields.Many2one("coka.pbx.provider", ondelete="restrict", index=True)
     provider_call_id = fields.Char(string="Provider Call ID", readonly=True, copy=False)
@@ -353,10 +360,20 @@ class CokaPbxCall(models.Model):
             "note": self.note or "",
         }
 
+    def _coka_check_actor(self, message):
+        """Agents act on their own calls only; managers on every call they can read.
+
+        :param str message: the reason given to another agent
+        :raise UserError: with ``message``
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
+            raise UserError(message)
+
     def _coka_check_controller(self):
         self.ensure_one()
-        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
-            raise UserError(self.env._("Only the agent on the call can control it."))
+        self._coka_check_actor(self.env._("Only the agent on the call can control it."))
         if self.status not in ("ringing", "in_progress"):
             raise UserError(self.env._("This call is over."))
         if not self.provider_id or not self.provider_call_id:
@@ -380,7 +397,9 @@ class CokaPbxCall(models.Model):
         try:
             if action in flags:
                 getattr(client, action)(self.provider_call_id)
-                self.write(flags[action])
+                # sudo: agents cannot write calls; the PBX has just applied the action on
+                # a call _coka_check_controller allowed this user to control.
+                self.sudo().write(flags[action])
             elif action == "hangup":
                 client.hangup(self.provider_call_id)
             elif action == "dtmf":
@@ -410,9 +429,10 @@ class CokaPbxCall(models.Model):
         note = (note or "").strip()
         if not note:
             raise UserError(self.env._("Write a note before closing the call."))
-        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
-            raise UserError(self.env._("Only the agent on the call can write its note."))
-        self.note = note
+        self._coka_check_actor(self.env._("Only the agent on the call can write its note."))
+        # sudo: agents cannot write calls; the note is the one field the wrap-up sets, on a
+        # call checked above to be this agent's.
+        self.sudo().note = note
         body = self.env._(
             "Call note (%(direction)s, %(number)s): %(note)s",
             direction=dict(self._fields["direction"].selection)[self.direction],
@@ -427,6 +447,51 @@ class CokaPbxCall(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    @api.model
+    def _coka_linkable_fields(self):
+        """The fields an agent may set on his own call, each to a record he can read.
+
+        Hook: the leads module adds ``lead_id``.
+        """
+        return ["partner_id"]
+
+    def _coka_link(self, links):
+        """Link the call to records that exist, e.g. the contact just quick-created for an
+        unknown caller (SPEC PBX-9).
+
+        :param dict links: field name (``_coka_linkable_fields``) -> record id, or ``False``
+            to remove the link
+        """
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can link it."))
+        allowed = self._coka_linkable_fields()
+        values = {}
+        for name, record_id in links.items():
+            if name not in allowed:
+                raise UserError(self.env._("A call cannot be linked by %(field)s.", field=name))
+            if record_id is False or record_id is None:
+                values[name] = False
+                continue
+            if isinstance(record_id, bool) or not isinstance(record_id, int):
+                raise UserError(
+                    self.env._("%(field)s must be a record id.", field=self._fields[name].string)
+                )
+            record = self.env[self._fields[name].comodel_name].browse(record_id).exists()
+            if not record:
+                raise UserError(
+                    self.env._(
+                        "There is no %(field)s with id %(id)s.",
+                        field=self._fields[name].string,
+                        id=record_id,
+                    )
+                )
+            record.check_access("read")
+            values[name] = record.id
+        # sudo: agents cannot write calls; these links were checked above (his own call,
+        # records that exist and that he may read).
+        self.sudo().write(values)
         return True
 
     def _coka_note_targets(self):
@@ -452,7 +517,20 @@ class CokaPbxCall(models.Model):
         return self._coka_control("hangup")
 
     def action_coka_save_note(self):
-        return self._coka_save_note(self.note)
+        """Open the wrap-up: the note, and the contact the call is linked to."""
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can write its note."))
+        context = {"default_call_id": self.id, "default_note": self.note}
+        for name in self._coka_linkable_fields():
+            context[f"default_{name}"] = self[name].id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Save Note"),
+            "res_model": "coka.pbx.call.note",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_coka_fetch_recording(self):
         """Download the recording from the PBX into an attachment of the call."""
