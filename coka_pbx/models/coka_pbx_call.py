@@ -1,10 +1,10 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
-from ..tools import cdr, phone, sticky
+from ..tools import cdr, phone, retry, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +70,21 @@ class CokaPbxCall(models.Model):
     recording_downloaded = fields.Boolean(string="Downloaded", readonly=True, copy=False)
     recording_downloaded_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     recording_downloaded_date = fields.Datetime(readonly=True, copy=False)
+    recording_fetch_attempts = fields.Integer(
+        readonly=True, copy=False, help="Failed fetches of the recording from the PBX."
+    )
+    recording_fetch_error = fields.Char(
+        readonly=True, copy=False, help="Why the last fetch of the recording failed."
+    )
+    recording_fetch_next_date = fields.Datetime(
+        readonly=True, copy=False, help="The background job fetches the recording again then."
+    )
+    recording_fetch_failed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The recording could not be fetched after the maximum number of attempts: "
+        "the background job no longer tries.",
+    )
     too_long = fields.Boolean(compute="_compute_too_long", store=True)
     note = fields.Text()
     last_event_date = fields.Datetime(
@@ -554,7 +569,15 @@ class CokaPbxCall(models.Model):
                     }
                 )
             )
-            call.sudo().recording_attachment_id = attachment
+            # sudo: the recording is the PBX's; fetching it is allowed to whoever reads the call.
+            call.sudo().write(
+                {
+                    "recording_attachment_id": attachment.id,
+                    "recording_fetch_error": False,
+                    "recording_fetch_failed": False,
+                    "recording_fetch_next_date": False,
+                }
+            )
         return True
 
     def action_coka_download_recording(self):
@@ -576,15 +599,68 @@ class CokaPbxCall(models.Model):
         }
 
     @api.model
+    def _coka_recording_fetch_domain(self, now):
+        """Calls whose announced recording the background job fetches at ``now``."""
+        return [
+            ("recording_url", "!=", False),
+            ("recording_attachment_id", "=", False),
+            ("recording_fetch_failed", "=", False),
+            "|",
+            ("recording_fetch_next_date", "=", False),
+            ("recording_fetch_next_date", "<=", now),
+        ]
+
+    def _coka_try_fetch_recording(self):
+        """Fetch the recording once; a failure is counted with its reason, and the next
+        attempt waits longer (``tools.retry``) until the bound marks the call failed.
+
+        :return: ``True`` when the recording was saved
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.action_coka_fetch_recording()
+        except Exception as error:  # any failure counts, and none stops the job
+            attempts = self.recording_fetch_attempts + 1
+            failed = retry.gives_up(attempts)
+            _logger.warning(
+                "Recording of call %s not fetched (attempt %s%s): %s",
+                self.id,
+                attempts,
+                ", giving up" if failed else "",
+                error,
+            )
+            self.write(
+                {
+                    "recording_fetch_attempts": attempts,
+                    "recording_fetch_error": str(error)[:500],
+                    "recording_fetch_failed": failed,
+                    "recording_fetch_next_date": False
+                    if failed
+                    else fields.Datetime.now() + retry.next_delay(attempts),
+                }
+            )
+            return False
+        return True
+
+    @api.model
     def _cron_coka_fetch_recordings(self, batch=50):
-        """Fetch announced recordings in batches; one failure does not stop the others."""
+        """Fetch announced recordings, oldest call first, in batches.
+
+        One failure does not stop the others, and a call stops being fetched after
+        ``tools.retry.RECORDING_FETCH_MAX_ATTEMPTS`` failures (filter *Recording Fetch
+        Failed* of the call list).
+
+        :param int batch: calls tried in one run
+        :return: the number of calls tried
+        """
         calls = self.search(
-            [("recording_url", "!=", False), ("recording_attachment_id", "=", False)],
-            limit=batch,
+            self._coka_recording_fetch_domain(fields.Datetime.now()), order="id", limit=batch
         )
         for call in calls:
-            try:
-                call.action_coka_fetch_recording()
-            except UserError as error:
-                _logger.warning("Recording of call %s not fetched: %s", call.id, error)
+            call._coka_try_fetch_recording()
+            if not modules.module.current_test:
+                # One transaction per call: a saved recording or a counted failure is kept
+                # even if a later call stops the job, so no call is retried without end.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return len(calls)

@@ -6,3 +6,4 @@ from . import test_routing
 from . import test_click_to_call
 from . import test_sticky
 from . import test_call_rpc
+from . import test_crons

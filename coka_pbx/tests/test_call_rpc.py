@@ -13,9 +13,7 @@ class TestCallWritesOverRpc(CokaPbxCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.call = cls._create_call(
-            cls.agent_1, number="0912000101", talk_seconds=60, cost=1200.0
-        )
+        cls.call = cls._create_call(cls.agent_1, number="0912000101", talk_seconds=60, cost=1200.0)
         cls.partner = cls.env["res.partner"].create(
             {"name": "Trần Thị Mai", "mobile": "0912000101"}
         )
@@ -90,9 +88,7 @@ class TestCallWritesOverRpc(CokaPbxCase, HttpCase):
         self.authenticate("pbx_agent_1", "pbx_agent_1")
         action = self._call_kw("coka.pbx.call", "action_coka_save_note", [self.call.id])
         self.assertEqual(action["res_model"], "coka.pbx.call.note")
-        values = {
-            key.removeprefix("default_"): value for key, value in action["context"].items()
-        }
+        values = {key.removeprefix("default_"): value for key, value in action["context"].items()}
         values.update(note="Đã gửi báo giá", partner_id=self.partner.id)
         wizard_id = self._call_kw("coka.pbx.call.note", "create", values)
         self._call_kw("coka.pbx.call.note", "action_save", [wizard_id])
