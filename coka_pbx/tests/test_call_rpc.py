@@ -82,6 +82,15 @@ class TestCallWritesOverRpc(CokaPbxCase, HttpCase):
         self.assertEqual(panel["note"], "Khách hẹn gọi lại thứ Hai")
         self.assertEqual((self.call.note, self.call.partner_id), (panel["note"], self.partner))
         self.assertIn("Khách hẹn gọi lại thứ Hai", self.partner.message_ids[:1].body)
+        # Without write access he still posts on the chatter of his call.
+        message_id = self._call_kw(
+            "coka.pbx.call",
+            "message_post",
+            [self.call.id],
+            body="Đã gọi lại",
+            message_type="comment",
+        )
+        self.assertEqual(self.env["mail.message"].browse(message_id).res_id, self.call.id)
 
     def test_agent_saves_the_note_from_the_form(self):
         """The form's *Save Note* opens the wrap-up, which saves through the same methods."""
