@@ -473,8 +473,8 @@ class CokaPbxCall(models.Model):
         return ["partner_id"]
 
     def _coka_link(self, links):
-        """Link the call to records that exist, e.g. the contact just quick-created for an
-        unknown caller (SPEC PBX-9).
+        """Link the call to records that exist: its contact (and, with the leads module, a
+        lead). Used by the wrap-up (*Save Note*) and ``/coka_pbx/call/<id>/link``.
 
         :param dict links: field name (``_coka_linkable_fields``) -> record id, or ``False``
             to remove the link
