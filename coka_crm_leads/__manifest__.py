@@ -7,13 +7,13 @@
     "author": "COKA",
     "license": "LGPL-3",
     "depends": ["crm", "coka_pbx"],
-    "external_dependencies": {"python": ["phonenumbers", "openpyxl"]},
     "data": [
         "security/ir.model.access.csv",
         "security/coka_crm_leads_rules.xml",
         "data/coka_crm_leads_data.xml",
         "views/coka_ticket_views.xml",
         "views/crm_lead_views.xml",
+        "wizards/coka_pbx_call_note_views.xml",
         "views/coka_crm_leads_menus.xml",
     ],
     "demo": [

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CokaPbxCall(models.Model):
@@ -9,3 +9,8 @@ class CokaPbxCall(models.Model):
     def _coka_note_targets(self):
         """The wrap-up note also goes on the lead's chatter (SPEC PBX-8)."""
         return super()._coka_note_targets() + list(self.lead_id)
+
+    @api.model
+    def _coka_linkable_fields(self):
+        """An agent may also link his call to one of his leads."""
+        return super()._coka_linkable_fields() + ["lead_id"]

@@ -22,3 +22,9 @@ class CokaPbxCallControl(http.Controller):
         call = request.env["coka.pbx.call"].browse(call_id)
         call._coka_save_note(note)
         return call._coka_panel_data()
+
+    @http.route("/coka_pbx/call/<int:call_id>/link", type="json", auth="user")
+    def link(self, call_id, **links):
+        call = request.env["coka.pbx.call"].browse(call_id)
+        call._coka_link(links)
+        return call._coka_panel_data()

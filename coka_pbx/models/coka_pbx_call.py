@@ -1,10 +1,10 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
-from ..tools import cdr, phone, sticky
+from ..tools import cdr, phone, retry, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
@@ -22,13 +22,20 @@ CALL_STATUSES = [
 
 
 class CokaPbxCall(models.Model):
-    """A call detail record (CDR) reported by the PBX (SPEC PBX-3)."""
+    """A call detail record (CDR) reported by the PBX (SPEC PBX-3).
+
+    Agents have no write access on calls: the PBX reports what happened (webhook, ``sudo``),
+    and an agent changes his own call only through the methods below that need it (note,
+    links to a contact or lead, hold / mute flags), each checking that the call is his.
+    """
 
     _name = "coka.pbx.call"
     _description = "Call"
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"
     _rec_name = "customer_number"
+    # Agents may post on the chatter of the calls they can read, without write access.
+    _mail_post_access = "read"
 
     provider_id = fields.Many2one("coka.pbx.provider", ondelete="restrict", index=True)
     provider_call_id = fields.Char(string="Provider Call ID", readonly=True, copy=False)
@@ -61,8 +68,23 @@ class CokaPbxCall(models.Model):
     recording_url = fields.Char(string="Recording URL")
     recording_attachment_id = fields.Many2one("ir.attachment", string="Recording", copy=False)
     recording_downloaded = fields.Boolean(string="Downloaded", readonly=True, copy=False)
-    recording_downloaded_by = fields.Many2one("res.users", readonly=True, copy=False)
+    recording_downloaded_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     recording_downloaded_date = fields.Datetime(readonly=True, copy=False)
+    recording_fetch_attempts = fields.Integer(
+        readonly=True, copy=False, help="Failed fetches of the recording from the PBX."
+    )
+    recording_fetch_error = fields.Char(
+        readonly=True, copy=False, help="Why the last fetch of the recording failed."
+    )
+    recording_fetch_next_date = fields.Datetime(
+        readonly=True, copy=False, help="The background job fetches the recording again then."
+    )
+    recording_fetch_failed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The recording could not be fetched after the maximum number of attempts: "
+        "the background job no longer tries.",
+    )
     too_long = fields.Boolean(compute="_compute_too_long", store=True)
     note = fields.Text()
     last_event_date = fields.Datetime(
@@ -353,10 +375,20 @@ class CokaPbxCall(models.Model):
             "note": self.note or "",
         }
 
+    def _coka_check_actor(self, message):
+        """Agents act on their own calls only; managers on every call they can read.
+
+        :param str message: the reason given to another agent
+        :raise UserError: with ``message``
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
+            raise UserError(message)
+
     def _coka_check_controller(self):
         self.ensure_one()
-        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
-            raise UserError(self.env._("Only the agent on the call can control it."))
+        self._coka_check_actor(self.env._("Only the agent on the call can control it."))
         if self.status not in ("ringing", "in_progress"):
             raise UserError(self.env._("This call is over."))
         if not self.provider_id or not self.provider_call_id:
@@ -380,7 +412,9 @@ class CokaPbxCall(models.Model):
         try:
             if action in flags:
                 getattr(client, action)(self.provider_call_id)
-                self.write(flags[action])
+                # sudo: agents cannot write calls; the PBX has just applied the action on
+                # a call _coka_check_controller allowed this user to control.
+                self.sudo().write(flags[action])
             elif action == "hangup":
                 client.hangup(self.provider_call_id)
             elif action == "dtmf":
@@ -410,9 +444,10 @@ class CokaPbxCall(models.Model):
         note = (note or "").strip()
         if not note:
             raise UserError(self.env._("Write a note before closing the call."))
-        if self.user_id != self.env.user and not self.env.user.has_group("coka_pbx.group_manager"):
-            raise UserError(self.env._("Only the agent on the call can write its note."))
-        self.note = note
+        self._coka_check_actor(self.env._("Only the agent on the call can write its note."))
+        # sudo: agents cannot write calls; the note is the one field the wrap-up sets, on a
+        # call checked above to be this agent's.
+        self.sudo().note = note
         body = self.env._(
             "Call note (%(direction)s, %(number)s): %(note)s",
             direction=dict(self._fields["direction"].selection)[self.direction],
@@ -427,6 +462,51 @@ class CokaPbxCall(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    @api.model
+    def _coka_linkable_fields(self):
+        """The fields an agent may set on his own call, each to a record he can read.
+
+        Hook: the leads module adds ``lead_id``.
+        """
+        return ["partner_id"]
+
+    def _coka_link(self, links):
+        """Link the call to records that exist: its contact (and, with the leads module, a
+        lead). Used by the wrap-up (*Save Note*) and ``/coka_pbx/call/<id>/link``.
+
+        :param dict links: field name (``_coka_linkable_fields``) -> record id, or ``False``
+            to remove the link
+        """
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can link it."))
+        allowed = self._coka_linkable_fields()
+        values = {}
+        for name, record_id in links.items():
+            if name not in allowed:
+                raise UserError(self.env._("A call cannot be linked by %(field)s.", field=name))
+            if record_id is False or record_id is None:
+                values[name] = False
+                continue
+            if isinstance(record_id, bool) or not isinstance(record_id, int):
+                raise UserError(
+                    self.env._("%(field)s must be a record id.", field=self._fields[name].string)
+                )
+            record = self.env[self._fields[name].comodel_name].browse(record_id).exists()
+            if not record:
+                raise UserError(
+                    self.env._(
+                        "There is no %(field)s with id %(id)s.",
+                        field=self._fields[name].string,
+                        id=record_id,
+                    )
+                )
+            record.check_access("read")
+            values[name] = record.id
+        # sudo: agents cannot write calls; these links were checked above (his own call,
+        # records that exist and that he may read).
+        self.sudo().write(values)
         return True
 
     def _coka_note_targets(self):
@@ -452,7 +532,20 @@ class CokaPbxCall(models.Model):
         return self._coka_control("hangup")
 
     def action_coka_save_note(self):
-        return self._coka_save_note(self.note)
+        """Open the wrap-up: the note, and the contact the call is linked to."""
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can write its note."))
+        context = {"default_call_id": self.id, "default_note": self.note}
+        for name in self._coka_linkable_fields():
+            context[f"default_{name}"] = self[name].id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Save Note"),
+            "res_model": "coka.pbx.call.note",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_coka_fetch_recording(self):
         """Download the recording from the PBX into an attachment of the call."""
@@ -476,7 +569,15 @@ class CokaPbxCall(models.Model):
                     }
                 )
             )
-            call.sudo().recording_attachment_id = attachment
+            # sudo: the recording is the PBX's; fetching it is allowed to whoever reads the call.
+            call.sudo().write(
+                {
+                    "recording_attachment_id": attachment.id,
+                    "recording_fetch_error": False,
+                    "recording_fetch_failed": False,
+                    "recording_fetch_next_date": False,
+                }
+            )
         return True
 
     def action_coka_download_recording(self):
@@ -487,7 +588,7 @@ class CokaPbxCall(models.Model):
         self.sudo().write(
             {
                 "recording_downloaded": True,
-                "recording_downloaded_by": self.env.user.id,
+                "recording_downloaded_by_id": self.env.user.id,
                 "recording_downloaded_date": fields.Datetime.now(),
             }
         )
@@ -498,15 +599,68 @@ class CokaPbxCall(models.Model):
         }
 
     @api.model
+    def _coka_recording_fetch_domain(self, now):
+        """Calls whose announced recording the background job fetches at ``now``."""
+        return [
+            ("recording_url", "!=", False),
+            ("recording_attachment_id", "=", False),
+            ("recording_fetch_failed", "=", False),
+            "|",
+            ("recording_fetch_next_date", "=", False),
+            ("recording_fetch_next_date", "<=", now),
+        ]
+
+    def _coka_try_fetch_recording(self):
+        """Fetch the recording once; a failure is counted with its reason, and the next
+        attempt waits longer (``tools.retry``) until the bound marks the call failed.
+
+        :return: ``True`` when the recording was saved
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.action_coka_fetch_recording()
+        except Exception as error:  # any failure counts, and none stops the job
+            attempts = self.recording_fetch_attempts + 1
+            failed = retry.gives_up(attempts)
+            _logger.warning(
+                "Recording of call %s not fetched (attempt %s%s): %s",
+                self.id,
+                attempts,
+                ", giving up" if failed else "",
+                error,
+            )
+            self.write(
+                {
+                    "recording_fetch_attempts": attempts,
+                    "recording_fetch_error": str(error)[:500],
+                    "recording_fetch_failed": failed,
+                    "recording_fetch_next_date": False
+                    if failed
+                    else fields.Datetime.now() + retry.next_delay(attempts),
+                }
+            )
+            return False
+        return True
+
+    @api.model
     def _cron_coka_fetch_recordings(self, batch=50):
-        """Fetch announced recordings in batches; one failure does not stop the others."""
+        """Fetch announced recordings, oldest call first, in batches.
+
+        One failure does not stop the others, and a call stops being fetched after
+        ``tools.retry.RECORDING_FETCH_MAX_ATTEMPTS`` failures (filter *Recording Fetch
+        Failed* of the call list).
+
+        :param int batch: calls tried in one run
+        :return: the number of calls tried
+        """
         calls = self.search(
-            [("recording_url", "!=", False), ("recording_attachment_id", "=", False)],
-            limit=batch,
+            self._coka_recording_fetch_domain(fields.Datetime.now()), order="id", limit=batch
         )
         for call in calls:
-            try:
-                call.action_coka_fetch_recording()
-            except UserError as error:
-                _logger.warning("Recording of call %s not fetched: %s", call.id, error)
+            call._coka_try_fetch_recording()
+            if not modules.module.current_test:
+                # One transaction per call: a saved recording or a counted failure is kept
+                # even if a later call stops the job, so no call is retried without end.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return len(calls)

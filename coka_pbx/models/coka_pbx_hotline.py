@@ -318,21 +318,20 @@ class CokaPbxHotline(models.Model):
         }
 
     def _coka_sticky_export(self):
-        """The hotline's active rules as an .xlsx in the import template's format."""
+        """The hotline's active rules as an .xlsx in the import template's format.
+
+        Read through the ORM as the current user, so access rights and record rules hold on
+        the hotline and on each of its rules.
+        """
         self.ensure_one()
         self.check_access("read")
-        self.env["coka.pbx.sticky.rule"].check_access("read")
-        self.env.cr.execute(
-            """
-            SELECT r.phone, e.number
-              FROM coka_pbx_sticky_rule r
-              JOIN coka_pbx_extension e ON e.id = r.extension_id
-             WHERE r.hotline_id = %s AND r.active
-             ORDER BY r.id
-            """,
-            [self.id],
+        rules = self.env["coka.pbx.sticky.rule"].search_fetch(
+            [("hotline_id", "=", self.id)], ["phone", "extension_id"], order="id"
         )
-        return sticky_import.template(self.env.cr.fetchall())
+        numbers = {extension.id: extension.number for extension in rules.extension_id}
+        return sticky_import.template(
+            [(rule.phone, numbers[rule.extension_id.id]) for rule in rules]
+        )
 
     def action_coka_sticky_rules(self):
         """The priority list of this hotline ("Sửa", SPEC STK-4)."""

@@ -78,6 +78,9 @@ class CokaPbxStickyRule(models.Model):
         :param dict valid: E.164 -> ``(row, phone text, extension id)``
         :return: ``(created, updated)`` counts
         """
+        # The statement below works on the table: write pending ORM changes of rules first,
+        # or flushing them afterwards would overwrite what the import has just set.
+        self.flush_model()
         created = updated = 0
         items = list(valid.items())
         uid = self.env.uid

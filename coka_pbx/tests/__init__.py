@@ -8,3 +8,5 @@ from . import test_sticky
 from . import test_routing_cache
 from . import test_round_robin_sequence
 from . import test_default_hotline
+from . import test_call_rpc
+from . import test_crons

@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import convert_file
 
 from .common import CokaPbxCase
 
@@ -50,3 +51,24 @@ class TestCallAccess(CokaPbxCase):
         Hotline = self.env["coka.pbx.hotline"].with_user(self.manager)
         self.assertNotIn(foreign, Hotline.search([]))
         self.assertIn(self.hotline, Hotline.search([]))
+
+    def test_upgrade_keeps_record_rules_an_administrator_changed(self):
+        """Record rules are noupdate data: loading a module's rules again (an upgrade)
+        keeps what an administrator changed."""
+        files = {
+            "coka_pbx": "security/coka_pbx_rules.xml",
+            "coka_pbx_billing": "security/coka_pbx_billing_rules.xml",
+            "coka_crm_leads": "security/coka_crm_leads_rules.xml",
+            "coka_messaging": "security/coka_messaging_rules.xml",
+        }
+        Data = self.env["ir.model.data"]
+        for module, filename in files.items():
+            with self.subTest(module=module):
+                rules = Data.search([("model", "=", "ir.rule"), ("module", "=", module)])
+                self.assertTrue(rules)
+                records = self.env["ir.rule"].browse(rules.mapped("res_id"))
+                records.write({"domain_force": "[(1, '=', 1)]", "active": False})
+                convert_file(self.env, module, filename, {}, mode="update")
+                records.invalidate_recordset()
+                self.assertEqual(set(records.mapped("domain_force")), {"[(1, '=', 1)]"})
+                self.assertFalse(any(records.mapped("active")))

@@ -6,8 +6,9 @@ import openpyxl
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import sticky, sticky_import
@@ -124,6 +125,59 @@ class TestStickyRules(CokaPbxCase):
         self.assertEqual(rows, [(2, "0912000011", "201"), (3, "0912000012", "202")])
         wizard = self._import(data)
         self.assertEqual((wizard.created_count, wizard.updated_count), (0, 2))
+
+    def test_export_holds_record_rules(self):
+        """The export reads through the ORM as the user: a rule he may not read stays out."""
+        Rule = self.env["coka.pbx.sticky.rule"]
+        Rule.create(
+            [
+                {"hotline_id": self.hotline.id, "phone": number, "extension_id": ext.id}
+                for number, ext in (("0912000013", self.ext_1), ("0912000016", self.ext_2))
+            ]
+        )
+        self.env["ir.rule"].create(
+            {
+                "name": "Sticky rule: only extension 201 (test)",
+                "model_id": self.env["ir.model"]._get_id("coka.pbx.sticky.rule"),
+                "domain_force": f"[('extension_id', '=', {self.ext_1.id})]",
+                "groups": [Command.link(self.env.ref("coka_pbx.group_manager").id)],
+            }
+        )
+        data = self.hotline.with_user(self.manager)._coka_sticky_export()
+        self.assertEqual(list(sticky_import.read_rows(data)), [(2, "0912000013", "201")])
+
+    def test_user_of_another_company_cannot_export(self):
+        self.env["coka.pbx.sticky.rule"].create(
+            {"hotline_id": self.hotline.id, "phone": "0912000014", "extension_id": self.ext_1.id}
+        )
+        company_b = self.env["res.company"].create({"name": "Công ty B"})
+        manager_b = new_test_user(
+            self.env,
+            login="pbx_manager_b",
+            groups="coka_pbx.group_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.hotline.with_user(manager_b)._coka_sticky_export()
+
+    def test_upsert_sees_pending_orm_changes(self):
+        """The raw-SQL upsert flushes first: a pending write cannot overwrite the import."""
+        Rule = self.env["coka.pbx.sticky.rule"]
+        rule = Rule.create(
+            {"hotline_id": self.hotline.id, "phone": "0912000015", "extension_id": self.ext_1.id}
+        )
+        rule.extension_id = self.ext_2  # pending in the ORM cache, not yet in the table
+        created, updated = Rule._coka_upsert(
+            self.hotline, {"+84912000015": (2, "0912 000 015", self.ext_1.id)}
+        )
+        self.assertEqual((created, updated), (0, 1))
+        self.assertEqual((rule.extension_id, rule.source), (self.ext_1, "import"))
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT extension_id FROM coka_pbx_sticky_rule WHERE id = %s", [rule.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], self.ext_1.id)
 
     def test_ttl_stops_routing_and_the_cron_archives(self):
         self.hotline.write({"sticky_ttl_days": 30, "ring_strategy": "sequential"})

@@ -1,0 +1,1 @@
+from . import coka_pbx_call_note
