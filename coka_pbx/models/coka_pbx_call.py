@@ -285,7 +285,7 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_check_contactable(self, number_e164, partner):
-        """Refuse numbers that must not be called. Hook: Do Not Contact (leads module).
+        """Refuse numbers that must not be called: a hook for the modules that keep them.
 
         :raise UserError: with the reason
         """

@@ -158,7 +158,11 @@ class CokaPbxProvider(models.Model):
         if not found:
             return 404, {"ok": False, "error": "unknown provider"}
         provider_id, company_id, secret, provider_type = found
-        adapter = self._coka_adapter_class(provider_type)
+        try:
+            adapter = self._coka_adapter_class(provider_type)
+        except UserError as error:
+            # The provider's module is gone: nothing can check the request, nothing is applied.
+            return 503, {"ok": False, "error": error.args[0]}
         reason = adapter.verify_request(secret, headers, body, time.time())
         if reason:
             return 401, {"ok": False, "error": reason}

@@ -48,6 +48,20 @@ class TestWebhook(CokaPbxCase):
     def _call(self, call_id="c-1"):
         return self.env["coka.pbx.call"].search([("provider_call_id", "=", call_id)])
 
+    def test_a_provider_type_no_module_serves_answers_503_with_the_reason(self):
+        # Its module was uninstalled while a provider still had the type: nothing can check
+        # the PBX's signature, and nothing is recorded.
+        self.env.cr.execute(
+            "UPDATE coka_pbx_provider SET provider_type = 'gone' WHERE id = %s", [self.provider.id]
+        )
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        status, answer = self._send(self._event("call.ringing"))
+        self.assertEqual(status, 503)
+        self.assertFalse(answer["ok"])
+        self.assertIn("gone", answer["error"])
+        self.assertFalse(self._call())
+
     def test_full_inbound_call(self):
         status, answer = self._send(self._event("call.ringing"))
         self.assertEqual(status, 200)

@@ -1,4 +1,4 @@
-"""When a failed background fetch is tried again, and when it stops (issue 9). No ORM."""
+"""When a failed background fetch is tried again, and when it stops (SPEC REL-3). No ORM."""
 
 from datetime import timedelta
 
