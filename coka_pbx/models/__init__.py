@@ -1,3 +1,5 @@
+from . import coka_phone_key
+from . import coka_phone_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_users

@@ -13,16 +13,22 @@ class CokaPbxHotline(models.Model):
     """A hotline ("đầu số") of the company and its ring group (SPEC PBX-1)."""
 
     _name = "coka.pbx.hotline"
+    _inherit = ["coka.phone.mixin"]
     _description = "Hotline"
+    _coka_phone_strict = True
     _order = "sequence, id"
     _rec_name = "display_number"
 
     sequence = fields.Integer(default=10)
     number = fields.Char(required=True, help="The number as it is written, e.g. 028 7300 1234.")
     number_e164 = fields.Char(
-        string="E.164 Number", compute="_compute_number_e164", store=True, index=True
+        string="E.164 Number",
+        compute="_compute_coka_phone_keys",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    display_number = fields.Char(compute="_compute_number_e164", store=True)
+    display_number = fields.Char(compute="_compute_display_number", store=True)
     provider_id = fields.Many2one("coka.pbx.provider", ondelete="restrict")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -96,22 +102,13 @@ class CokaPbxHotline(models.Model):
         ),
     ]
 
-    @api.depends("number")
-    def _compute_number_e164(self):
-        for hotline in self:
-            hotline.number_e164 = phone.to_e164(hotline.number)
-            hotline.display_number = phone.to_display(hotline.number)
+    def _coka_phone_fields(self):
+        return {"number": "number_e164"}
 
-    @api.constrains("number")
-    def _check_number(self):
+    @api.depends("number")
+    def _compute_display_number(self):
         for hotline in self:
-            if not hotline.number_e164:
-                raise ValidationError(
-                    self.env._(
-                        "The hotline number %(number)s is not a valid phone number.",
-                        number=hotline.number,
-                    )
-                )
+            hotline.display_number = phone.to_display(hotline.number)
 
     @api.constrains("is_default", "company_id", "active")
     def _check_one_default(self):
