@@ -164,9 +164,9 @@ class CokaPhoneMixin(models.AbstractModel):
     def _coka_search_phone(self, number, limit=None, company=None):
         """Return the records with ``number`` in one of their number fields (SPEC PBX-4).
 
-        With the lookup table: one ``coka.phone.key`` search, an equality on its indexed
+        With the lookup table: one statement on ``coka.phone.key``, an equality on its indexed
         ``key`` (archived records only with ``active_test=False``), then the records the user
-        may read. Without it: equality on the key field(s). Never ``ilike``.
+        may read. Without it: an ORM search, equality on the key field(s). Never ``ilike``.
 
         :param str number: a number in any usual form
         :param int limit: at most this many records (the oldest first)
@@ -184,17 +184,23 @@ class CokaPhoneMixin(models.AbstractModel):
             if with_company:
                 domain = [*domain, ("company_id", "in", (False, company.id))]
             return self.search(domain, limit=limit, order="id")
-        domain = [("key", "=", key), ("res_model", "=", self._name)]
+        # One statement on the lookup table: an equality on its indexed key (the unique index
+        # on key, res_model, res_id), the copied company and active flag filtered there. The
+        # keys are the records' own numbers; the records found are then filtered by the
+        # user's access rules (a superuser environment skips that step).
+        conditions = [SQL("key = %s", key), SQL("res_model = %s", self._name)]
+        if self.env.context.get("active_test", True):
+            conditions.append(SQL("active"))
         if with_company:
-            domain.append(("company_id", "in", (False, company.id)))
-        # The keys are the records' own numbers: read in sudo, the records then filtered by
-        # the user's access rules (a superuser environment skips that step).
-        rows = (
-            self.env["coka.phone.key"]
-            .sudo()
-            .search_fetch(domain, ["res_id"], limit=limit if self.env.su else None, order="res_id")
+            conditions.append(SQL("(company_id IS NULL OR company_id = %s)", company.id))
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT res_id FROM coka_phone_key WHERE %s ORDER BY res_id %s",
+                SQL(" AND ").join(conditions),
+                SQL("LIMIT %s", limit) if limit and self.env.su else SQL(),
+            )
         )
-        records = self.browse(rows.mapped("res_id"))
+        records = self.browse([res_id for (res_id,) in rows])
         if self.env.su:
             return records
         return records._filtered_access("read")[:limit]
