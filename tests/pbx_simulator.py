@@ -1,6 +1,7 @@
 """A cloud PBX simulator for the end-to-end tests and the demo (SPEC PBX-6, PBX-7, PBX-10).
 
-Standard library only. It plays both sides of a PBX on 127.0.0.1:
+Standard library and the module's own signer (``coka_pbx/tools/signature.py``, pure Python,
+shared with the benchmarks). It plays both sides of a PBX on 127.0.0.1:
 
 * the provider's generic HTTP API that Odoo calls (originate, call control, recordings), with
   bearer authentication, per-call state, a request log and fault injection;
@@ -8,7 +9,6 @@ Standard library only. It plays both sides of a PBX on 127.0.0.1:
 """
 
 import hashlib
-import hmac
 import http.client
 import itertools
 import json
@@ -20,6 +20,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
+
+from odoo.addons.coka_pbx.tools.signature import sign
 
 _logger = logging.getLogger(__name__)
 
@@ -51,12 +53,6 @@ CONTROL_STATE = {
 }
 EVENT_STATE = {"call.ringing": "ringing", "call.answered": "in_progress", "call.ended": "ended"}
 _INVALID = object()  # marks a request body that is not JSON
-
-
-def sign(secret, timestamp, raw):
-    """``X-Coka-Signature`` of a raw body: ``sha256=`` + HMAC-SHA256(secret, "ts.body")."""
-    message = str(timestamp).encode("utf-8") + b"." + raw
-    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 def iso_utc(moment):
