@@ -1,10 +1,11 @@
-"""What the benchmarks share (SPEC §11): the bench's names and numbers, its options, and the
-one way to reach the suite's pure code. The steps live by role beside it:
+"""What the benchmarks share (SPEC §11): the bench's names and numbers and its options. The
+steps live by role beside it:
 
 * ``database.py``: the bench database (modules installed without demo data, or reused) and
   the rows loaded with plain SQL (partners and their phone keys, sticky rules);
 * ``admin_rpc.py``: fixtures, provider, agents, package and hotline over XML-RPC as admin;
-* ``odoo_http.py``: the Odoo server (``tests/odoo_server.py``) and the signed PBX requests;
+* ``odoo_http.py``: the Odoo server (``tests/odoo_server.py``) and the signed PBX requests
+  (``tests/pbx_simulator.py``'s signer, the module's ``coka_pbx/tools/signature.py``);
 * ``load.py`` and ``measure.py``: the closed-loop load, interleaved rounds, the guard on the
   other Odoo processes;
 * ``reporting.py``: machine / software / code header, tables, server-side cost from the log.
@@ -14,7 +15,6 @@ databases named ``coka_bench*`` are touched; files go to ``.local/bench/``.
 """
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -60,17 +60,6 @@ def partner_mobile(index):
 def partner_e164(index):
     """E.164 key of bench partner ``index``: ``+849xxxxxxxx``."""
     return f"+849{index:08d}"
-
-
-def coka_pbx_tool(name):
-    """A pure module of ``coka_pbx/tools`` (``signature``, ``phone``), imported as Odoo does
-    (``odoo.addons.coka_pbx.tools.<name>``) without a registry: the benchmarks and the PBX
-    simulator use the module's own code, not a copy of it."""
-    import odoo.addons  # noqa: PLC0415  (only Odoo's Python has it)
-
-    if str(ROOT) not in odoo.addons.__path__:
-        odoo.addons.__path__.append(str(ROOT))
-    return importlib.import_module(f"odoo.addons.coka_pbx.tools.{name}")
 
 
 def add_common_arguments(parser):

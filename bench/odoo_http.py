@@ -1,16 +1,15 @@
-"""The Odoo server of a benchmark and the signed requests it is sent (SPEC PBX-6, PBX-7)."""
+"""The Odoo server of a benchmark and the signed requests it is sent (SPEC PBX-6, PBX-7),
+signed as the PBX simulator signs them: with ``coka_pbx/tools/signature.py``."""
 
 import http.client
 import json
 import time
 from urllib.parse import urlsplit
 
-import common
 from common import BENCH_DB, CONFIG, WEBHOOK_SECRET, WORK, env, say
 
 from tests.odoo_server import OdooServer
-
-signature = common.coka_pbx_tool("signature")
+from tests.pbx_simulator import sign
 
 
 def signed_request(path, payload, secret=WEBHOOK_SECRET):
@@ -20,7 +19,7 @@ def signed_request(path, payload, secret=WEBHOOK_SECRET):
     headers = {
         "Content-Type": "application/json",
         "X-Coka-Timestamp": timestamp,
-        "X-Coka-Signature": signature.sign(secret, timestamp, raw),
+        "X-Coka-Signature": sign(secret, timestamp, raw),
     }
     return "POST", path, raw, headers
 

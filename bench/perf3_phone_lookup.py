@@ -95,7 +95,7 @@ def open_registry():
     import odoo  # noqa: PLC0415  (only Odoo's Python has it)
     from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(["-c", str(CONFIG), "-d", BENCH_DB])
+    odoo.tools.config.parse_config(["-c", str(CONFIG), "-d", BENCH_DB, "--log-level=warn"])
     return Registry(BENCH_DB)
 
 
