@@ -62,9 +62,10 @@ class CokaPhoneMixin(models.AbstractModel):
         return [name for name in ("company_id", "active") if name in self._fields]
 
     def init(self):
-        super().init()
+        result = super().init()
         if self._coka_phone_lookup and not self._abstract:
             self.pool.post_init(self._coka_phone_fill_keys)
+        return result
 
     def _coka_phone_fill_keys(self):
         """Fill ``coka.phone.key`` from the stored keys when it has no row of this model: the
