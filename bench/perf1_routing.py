@@ -22,8 +22,13 @@ import random
 import sys
 import uuid
 
+import admin_rpc
 import common
+import database
 import load
+import measure
+import odoo_http
+import reporting
 
 FLOOR_PATH = "/web/webclient/version_info"
 ROUTE_PATH = f"/coka_pbx/route/{common.PROVIDER_CODE}"
@@ -76,7 +81,7 @@ def route_client(url, partners, seed=1):
                 "hotline": common.HOTLINE,
                 "from": caller,
             }
-            return common.signed_request(ROUTE_PATH, payload)
+            return odoo_http.signed_request(ROUTE_PATH, payload)
 
         return load.HttpClient(url, prepare, route_check)
 
@@ -85,9 +90,9 @@ def route_client(url, partners, seed=1):
 
 def sanity_check(url, partners, sticky):
     """One routing request before measuring: it must answer 200 with targets."""
-    status, data = common.post(
+    status, data = odoo_http.post(
         url,
-        *common.signed_request(
+        *odoo_http.signed_request(
             ROUTE_PATH,
             {
                 "call_id": "bench-sanity",
@@ -110,7 +115,7 @@ def sanity_check(url, partners, sticky):
 
 def measure_all(url, args, partners):
     """Floor and routing at each concurrency, interleaved over the rounds."""
-    return common.measure_rounds(
+    return measure.measure_rounds(
         args,
         lambda round_number: [
             ("floor", floor_client(url)),
@@ -125,7 +130,7 @@ def verdict(ok):
 
 
 def report(results, loads):
-    common.print_results(results, loads, ("floor", "routing"), CONCURRENCIES)
+    reporting.print_results(results, loads, ("floor", "routing"), CONCURRENCIES)
     floor1, route1 = results[("floor", 1)], results[("routing", 1)]
     floor8, route8 = results[("floor", 8)], results[("routing", 8)]
     throughput = route8.rate / floor8.rate
@@ -145,13 +150,15 @@ def report(results, loads):
 
 def main():
     args = parse_args()
-    partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
-    with common.BenchServer(args.workers, db_filter=args.db_filter, name="perf1-server") as server:
-        fixtures = common.ensure_fixtures(server.url, args.strategy)
+    partners = database.prepare_database(args.partners, args.reuse, args.upgrade)
+    with odoo_http.BenchServer(
+        args.workers, db_filter=args.db_filter, name="perf1-server"
+    ) as server:
+        fixtures = admin_rpc.ensure_fixtures(server.url, args.strategy)
         sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
-        sticky = common.load_sticky_rules(sticky_wanted, fixtures)
+        sticky = database.load_sticky_rules(sticky_wanted, fixtures)
         common.out()
-        common.header(
+        reporting.header(
             "PERF-1 routing answer (PBX-7) vs the same server's floor",
             partners,
             [
@@ -161,7 +168,7 @@ def main():
                 f"strategy {fixtures['strategy']}",
                 f"load:      {args.requests} requests per measurement x {args.rounds} rounds, "
                 f"{args.warmup} warm-up requests each; load average now "
-                f"{common.load_average():.2f}",
+                f"{measure.load_average():.2f}",
                 f"floor:     POST {FLOOR_PATH} (empty JSON-RPC call)",
                 f"routing:   POST {ROUTE_PATH} (signed, random bench partner's mobile)",
             ],
@@ -169,7 +176,7 @@ def main():
         sanity_check(server.url, partners, sticky)
         results, loads = measure_all(server.url, args, partners)
     errors = report(results, loads)
-    common.print_server_side(server.log, [FLOOR_PATH, ROUTE_PATH])
+    reporting.print_server_side(server.log, [FLOOR_PATH, ROUTE_PATH])
     common.out(f"server log: {server.log}")
     return 1 if errors else 0
 

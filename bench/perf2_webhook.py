@@ -23,8 +23,13 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import admin_rpc
 import common
+import database
 import load
+import measure
+import odoo_http
+import reporting
 from psycopg2 import sql
 
 WEBHOOK_PATH = f"/coka_pbx/webhook/{common.PROVIDER_CODE}"
@@ -80,7 +85,7 @@ def webhook_client(url, partners, fixtures, run, seed):
                 rng.choice(fixtures["extensions"]),
                 rng.randint(10, 600),
             )
-            return common.signed_request(WEBHOOK_PATH, payload)
+            return odoo_http.signed_request(WEBHOOK_PATH, payload)
 
         return load.HttpClient(url, prepare, webhook_check)
 
@@ -89,7 +94,7 @@ def webhook_client(url, partners, fixtures, run, seed):
 
 def create_raw_table():
     """The scratch table: ``LIKE coka_pbx_call`` with its indexes, and its own sequence."""
-    conn = common.connect()
+    conn = database.connect()
     conn.autocommit = True
     try:
         with conn.cursor() as cr:
@@ -128,7 +133,7 @@ class RawClient:
     """One thread's psycopg2 connection: one INSERT and one COMMIT per operation."""
 
     def __init__(self, fixtures, partners, run, seed):
-        self.conn = common.connect()
+        self.conn = database.connect()
         self.fixtures = fixtures
         self.partners = partners
         self.run = run
@@ -182,12 +187,12 @@ def sanity_check(url, partners, fixtures):
         fixtures["extensions"][0],
         42,
     )
-    request = common.signed_request(WEBHOOK_PATH, payload)
-    status, data = common.post(url, *request[1:])
+    request = odoo_http.signed_request(WEBHOOK_PATH, payload)
+    status, data = odoo_http.post(url, *request[1:])
     common.out(f"webhook answer: HTTP {status} {data.decode()}")
     if status != 200 or b'"call_id"' not in data:
         common.env.fail("the webhook does not answer 200 with a call_id; see the server log")
-    status, data = common.post(url, *common.signed_request(WEBHOOK_PATH, payload)[1:])
+    status, data = odoo_http.post(url, *odoo_http.signed_request(WEBHOOK_PATH, payload)[1:])
     common.out(f"same event again: HTTP {status} {data.decode()}")
     if status != 200 or b'"duplicate": true' not in data:
         common.env.fail("a repeated event_id is not answered as a duplicate")
@@ -195,7 +200,7 @@ def sanity_check(url, partners, fixtures):
 
 def matched_calls(run):
     """``(calls, calls with a partner)`` the webhook created in this run."""
-    conn = common.connect()
+    conn = database.connect()
     try:
         with conn.cursor() as cr:
             cr.execute(
@@ -212,7 +217,7 @@ def matched_calls(run):
 
 def measure_all(url, args, partners, fixtures, run):
     """Webhook and raw inserts at each concurrency, interleaved over the rounds."""
-    return common.measure_rounds(
+    return measure.measure_rounds(
         args,
         lambda round_number: [
             ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
@@ -227,7 +232,7 @@ def report(results, loads, run):
     columns = list(load.RESULT_COLUMNS)
     columns[0] = ("name", "what")
     columns[6] = ("rate", "per s")
-    common.print_results(results, loads, ("webhook", "raw insert"), CONCURRENCIES, columns)
+    reporting.print_results(results, loads, ("webhook", "raw insert"), CONCURRENCIES, columns)
     common.out()
     for concurrency in CONCURRENCIES:
         hook, raw = results[("webhook", concurrency)], results[("raw insert", concurrency)]
@@ -243,14 +248,16 @@ def report(results, loads, run):
 
 def main():
     args = parse_args()
-    partners = common.prepare_database(args.partners, args.reuse, args.upgrade)
+    partners = database.prepare_database(args.partners, args.reuse, args.upgrade)
     run = uuid.uuid4().hex[:8]
-    with common.BenchServer(args.workers, db_filter=args.db_filter, name="perf2-server") as server:
-        fixtures = common.ensure_fixtures(server.url)
+    with odoo_http.BenchServer(
+        args.workers, db_filter=args.db_filter, name="perf2-server"
+    ) as server:
+        fixtures = admin_rpc.ensure_fixtures(server.url)
         sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
-        sticky = common.load_sticky_rules(sticky_wanted, fixtures)
+        sticky = database.load_sticky_rules(sticky_wanted, fixtures)
         common.out()
-        common.header(
+        reporting.header(
             "PERF-2 webhook ingestion (PBX-6) vs raw PostgreSQL inserts",
             partners,
             [
@@ -261,7 +268,7 @@ def main():
                 f"baseline:  psycopg2 INSERT + COMMIT per row into {RAW_TABLE} "
                 "(LIKE coka_pbx_call INCLUDING INDEXES), one connection per thread",
                 f"load:      {args.requests} per measurement x {args.rounds} rounds, "
-                f"{args.warmup} warm-up each; load average now {common.load_average():.2f}",
+                f"{args.warmup} warm-up each; load average now {measure.load_average():.2f}",
             ],
         )
         sanity_check(server.url, partners, fixtures)
@@ -269,14 +276,14 @@ def main():
         try:
             results, loads = measure_all(server.url, args, partners, fixtures, run)
         finally:
-            conn = common.connect()
+            conn = database.connect()
             conn.autocommit = True
             with conn.cursor() as cr:
                 drop_raw_table(cr)
             conn.close()
     errors = report(results, loads, run)
-    common.print_server_side(server.log, [WEBHOOK_PATH])
-    retries = common.serialization_retries(server.log)
+    reporting.print_server_side(server.log, [WEBHOOK_PATH])
+    retries = reporting.serialization_retries(server.log)
     common.out(
         f"serialization failures retried by Odoo: {retries[0]}, {retries[1]:.1f} s of back-off "
         "sleep in the workers"

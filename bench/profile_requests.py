@@ -24,6 +24,8 @@ import time
 import uuid
 
 import common
+import database
+import odoo_http
 import perf1_routing
 import perf2_webhook
 
@@ -40,7 +42,7 @@ def parse_args():
 
 
 def loaded_partners():
-    conn = common.connect()
+    conn = database.connect()
     try:
         with conn.cursor() as cr:
             cr.execute(
@@ -69,7 +71,7 @@ def request_factory(route, partners):
                 "hotline": common.HOTLINE,
                 "from": common.partner_mobile(rng.randint(1, partners)),
             }
-            return common.signed_request(perf1_routing.ROUTE_PATH, payload)[1:]
+            return odoo_http.signed_request(perf1_routing.ROUTE_PATH, payload)[1:]
 
         return routing
 
@@ -80,7 +82,7 @@ def request_factory(route, partners):
             rng.choice([number for _login, number in common.AGENTS]),
             rng.randint(10, 600),
         )
-        return common.signed_request(perf2_webhook.WEBHOOK_PATH, payload)[1:]
+        return odoo_http.signed_request(perf2_webhook.WEBHOOK_PATH, payload)[1:]
 
     return webhook
 

@@ -1,6 +1,8 @@
 """A cloud PBX simulator for the end-to-end tests and the demo (SPEC PBX-6, PBX-7, PBX-10).
 
-Standard library only. It plays both sides of a PBX on 127.0.0.1:
+Standard library only, and the module's own signer: ``coka_pbx/tools/signature.py`` (standard
+library too) loaded from its file, so that the simulator, the end-to-end tests and the
+benchmarks sign as Odoo checks, without Odoo. It plays both sides of a PBX on 127.0.0.1:
 
 * the provider's generic HTTP API that Odoo calls (originate, call control, recordings), with
   bearer authentication, per-call state, a request log and fault injection;
@@ -8,8 +10,8 @@ Standard library only. It plays both sides of a PBX on 127.0.0.1:
 """
 
 import hashlib
-import hmac
 import http.client
+import importlib.util
 import itertools
 import json
 import logging
@@ -19,6 +21,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 _logger = logging.getLogger(__name__)
@@ -53,10 +56,17 @@ EVENT_STATE = {"call.ringing": "ringing", "call.answered": "in_progress", "call.
 _INVALID = object()  # marks a request body that is not JSON
 
 
-def sign(secret, timestamp, raw):
-    """``X-Coka-Signature`` of a raw body: ``sha256=`` + HMAC-SHA256(secret, "ts.body")."""
-    message = str(timestamp).encode("utf-8") + b"." + raw
-    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+def _load_signature():
+    """``coka_pbx/tools/signature.py``, the one HMAC signer of the suite (SPEC PBX-6)."""
+    path = Path(__file__).resolve().parent.parent / "coka_pbx" / "tools" / "signature.py"
+    spec = importlib.util.spec_from_file_location("coka_pbx_tools_signature", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+signature = _load_signature()
+sign = signature.sign
 
 
 def iso_utc(moment):

@@ -8,6 +8,9 @@ import pytest
 
 from odoo.addons.coka_pbx.tools import cdr, routing, signature
 
+from . import pbx_simulator
+from .odoo_server import ROOT
+
 NOW = 1_800_000_000
 
 
@@ -58,6 +61,17 @@ class TestSignature:
     def test_non_ascii_signature_is_just_bad(self):
         header = "sha256=é" + "0" * 63
         assert signature.check("k", str(NOW), header, b"{}", NOW) == "bad signature"
+
+    def test_one_signer_for_the_module_the_simulator_and_the_bench(self):
+        # The simulator (and the bench, which signs with the simulator's ``sign``) runs the
+        # module's own function, loaded from its file, not a copy of it.
+        assert pbx_simulator.sign.__code__.co_filename == signature.sign.__code__.co_filename
+        assert pbx_simulator.sign.__code__.co_code == signature.sign.__code__.co_code
+        odoo_http = (ROOT / "bench" / "odoo_http.py").read_text()
+        assert "from tests.pbx_simulator import sign" in odoo_http
+        assert "hmac" not in odoo_http and "hmac" not in (ROOT / "bench" / "common.py").read_text()
+        header = pbx_simulator.sign("k", NOW, b"{}")
+        assert signature.check("k", str(NOW), header, b"{}", NOW) is None
 
 
 class TestParseEvent:

@@ -1,4 +1,6 @@
 from . import coka_pbx_routing_cache
+from . import coka_phone_key
+from . import coka_phone_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_users

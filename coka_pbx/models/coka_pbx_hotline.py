@@ -13,10 +13,11 @@ class CokaPbxHotline(models.Model):
     """A hotline ("đầu số") of the company and its ring group (SPEC PBX-1)."""
 
     _name = "coka.pbx.hotline"
+    _inherit = ["coka.phone.mixin", "coka.pbx.routing.cache"]
     _description = "Hotline"
+    _coka_phone_strict = True
     _order = "sequence, id"
     _rec_name = "display_number"
-    _inherit = ["coka.pbx.routing.cache"]
     # What _coka_route_setup caches (number_e164 is computed from number).
     _coka_routing_fields = frozenset(
         {
@@ -39,9 +40,13 @@ class CokaPbxHotline(models.Model):
         "hotline a company gets when it is created, until its number is assigned."
     )
     number_e164 = fields.Char(
-        string="E.164 Number", compute="_compute_number_e164", store=True, index=True
+        string="E.164 Number",
+        compute="_compute_coka_phone_keys",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    display_number = fields.Char(compute="_compute_number_e164", store=True)
+    display_number = fields.Char(compute="_compute_display_number", store=True)
     provider_id = fields.Many2one("coka.pbx.provider", ondelete="restrict")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -123,11 +128,8 @@ class CokaPbxHotline(models.Model):
         ),
     ]
 
-    @api.depends("number")
-    def _compute_number_e164(self):
-        for hotline in self:
-            hotline.number_e164 = phone.to_e164(hotline.number)
-            hotline.display_number = phone.to_display(hotline.number)
+    def _coka_phone_fields(self):
+        return {"number": "number_e164"}
 
     @api.depends("display_number")
     def _compute_display_name(self):
@@ -143,13 +145,11 @@ class CokaPbxHotline(models.Model):
                 raise ValidationError(
                     self.env._("Only the company's default hotline can wait for its number.")
                 )
-            if hotline.number and not hotline.number_e164:
-                raise ValidationError(
-                    self.env._(
-                        "The hotline number %(number)s is not a valid phone number.",
-                        number=hotline.number,
-                    )
-                )
+
+    @api.depends("number")
+    def _compute_display_number(self):
+        for hotline in self:
+            hotline.display_number = phone.to_display(hotline.number)
 
     @api.constrains("is_default", "company_id", "active")
     def _check_one_default(self):

@@ -3,22 +3,26 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import phone
-
 
 class CokaPbxStickyRule(models.Model):
     """A customer number remembered for an extension of a hotline, "luật khách quen"
     (SPEC STK). Routing rings that extension first."""
 
     _name = "coka.pbx.sticky.rule"
+    _inherit = ["coka.phone.mixin"]
     _description = "Sticky Rule"
+    _coka_phone_strict = True
     _order = "last_call_date desc, id desc"
     _rec_name = "phone"
 
     hotline_id = fields.Many2one("coka.pbx.hotline", required=True, ondelete="cascade", index=True)
     phone = fields.Char(string="Phone Number", required=True, help="The number as typed.")
     phone_e164 = fields.Char(
-        string="E.164 Number", readonly=True, help="Set from the phone number on save."
+        string="E.164 Number",
+        compute="_compute_coka_phone_keys",
+        store=True,
+        precompute=True,
+        help="Set from the phone number on save.",
     )
     extension_id = fields.Many2one(
         "coka.pbx.extension", required=True, ondelete="cascade", index=True
@@ -44,23 +48,8 @@ class CokaPbxStickyRule(models.Model):
         ),
     ]
 
-    @api.model
-    def _coka_normalize_vals(self, vals):
-        if vals.get("phone"):
-            key = phone.to_e164(vals["phone"])
-            if not key:
-                raise ValidationError(
-                    self.env._("%(number)s is not a valid phone number.", number=vals["phone"])
-                )
-            vals["phone_e164"] = key
-        return vals
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create([self._coka_normalize_vals(dict(vals)) for vals in vals_list])
-
-    def write(self, vals):
-        return super().write(self._coka_normalize_vals(dict(vals)))
+    def _coka_phone_fields(self):
+        return {"phone": "phone_e164"}
 
     @api.constrains("extension_id", "hotline_id")
     def _check_same_company(self):

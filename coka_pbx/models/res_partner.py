@@ -1,16 +1,18 @@
-from odoo import api, fields, models
-
-from ..tools import phone
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "coka.phone.mixin"]
+    # A contact may keep a number that is not valid (it then has no key and matches nothing);
+    # its keys are searched through coka.phone.key, so the key columns carry no index.
+    _coka_phone_lookup = True
 
     coka_phone_e164 = fields.Char(
-        string="Phone Key", compute="_compute_coka_phone_keys", store=True, index=True
+        string="Phone Key", compute="_compute_coka_phone_keys", store=True, precompute=True
     )
     coka_mobile_e164 = fields.Char(
-        string="Mobile Key", compute="_compute_coka_phone_keys", store=True, index=True
+        string="Mobile Key", compute="_compute_coka_phone_keys", store=True, precompute=True
     )
     coka_customer_type = fields.Selection(
         [("prospect", "Prospect"), ("customer", "Customer"), ("vip", "VIP")],
@@ -32,11 +34,8 @@ class ResPartner(models.Model):
     coka_call_ids = fields.One2many("coka.pbx.call", "partner_id", string="Calls")
     coka_call_count = fields.Integer(string="Call Count", compute="_compute_coka_call_count")
 
-    @api.depends("phone", "mobile")
-    def _compute_coka_phone_keys(self):
-        for partner in self:
-            partner.coka_phone_e164 = phone.to_e164(partner.phone)
-            partner.coka_mobile_e164 = phone.to_e164(partner.mobile)
+    def _coka_phone_fields(self):
+        return {"phone": "coka_phone_e164", "mobile": "coka_mobile_e164"}
 
     def _compute_coka_call_count(self):
         counts = dict(
@@ -46,25 +45,6 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.coka_call_count = counts.get(partner, 0)
-
-    @api.model
-    def _coka_search_phone(self, number, limit=None, company=None):
-        """Return the partners whose phone or mobile is ``number`` (SPEC PBX-4).
-
-        Equality on the stored E.164 keys: indexed, never ``ilike``.
-
-        :param str number: a number in any usual form
-        :param int limit: at most this many partners
-        :param company: only partners shared or of this ``res.company``
-        :return: ``res.partner`` recordset, empty when the number is invalid
-        """
-        key = phone.to_e164(number)
-        if not key:
-            return self.browse()
-        domain = ["|", ("coka_mobile_e164", "=", key), ("coka_phone_e164", "=", key)]
-        if company:
-            domain.append(("company_id", "in", (False, company.id)))
-        return self.search(domain, limit=limit)
 
     def action_coka_view_calls(self):
         self.ensure_one()

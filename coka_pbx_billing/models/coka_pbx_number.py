@@ -1,9 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-
-from odoo.addons.coka_pbx.tools import phone
+from odoo.exceptions import UserError
 
 from ..tools import pricing
 
@@ -23,13 +21,18 @@ class CokaPbxNumber(models.Model):
 
     _name = "coka.pbx.number"
     _description = "Hotline Number"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "coka.phone.mixin"]
+    _coka_phone_strict = True
     _order = "state, number"
     _rec_name = "number"
 
     number = fields.Char(required=True, tracking=True, help="e.g. 028 7300 6789")
     number_e164 = fields.Char(
-        string="E.164 Number", compute="_compute_number_e164", store=True, index=True
+        string="E.164 Number",
+        compute="_compute_coka_phone_keys",
+        store=True,
+        index=True,
+        precompute=True,
     )
     number_type = fields.Selection(
         NUMBER_TYPES,
@@ -69,21 +72,8 @@ class CokaPbxNumber(models.Model):
         ),
     ]
 
-    @api.depends("number")
-    def _compute_number_e164(self):
-        for record in self:
-            record.number_e164 = phone.to_e164(record.number)
-
-    @api.constrains("number")
-    def _check_number(self):
-        for record in self:
-            if not record.number_e164:
-                raise ValidationError(
-                    self.env._(
-                        "The number %(number)s is not a valid phone number.",
-                        number=record.number,
-                    )
-                )
+    def _coka_phone_fields(self):
+        return {"number": "number_e164"}
 
     @api.model
     def _coka_buyable_domain(self, company_id):

@@ -77,6 +77,19 @@ class TestNumbers(PackageCase):
         with self.assertRaisesRegex(ValidationError, "not a valid phone number"):
             self.env["coka.pbx.number"].create({"number": "12"})
 
+    def test_pool_number_keys(self):
+        # The phone-key mixin of coka_pbx: mobile and landline keys, one message for junk.
+        Number = self.env["coka.pbx.number"]
+        self.assertEqual(self.number.number_e164, "+842873006789")
+        mobile = Number.create({"number": "0912 000 444", "number_type": "mobile"})
+        self.assertEqual(mobile.number_e164, "+84912000444")
+        mobile.number = "84 24 3825 1111"
+        self.assertEqual(mobile.number_e164, "+842438251111")
+        with self.assertRaises(ValidationError) as caught:
+            mobile.number = "09"
+        self.assertEqual(str(caught.exception), "Number: 09 is not a valid phone number.")
+        self.assertEqual(Number._coka_search_phone("028 7300 6789"), self.number)
+
     def test_pool_constraints(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             # The same number written another way.
