@@ -1,4 +1,4 @@
-"""PERF-3: finding a contact by phone number (SPEC PBX-4) through the ORM, against Odoo's own
+"""Phone lookup: finding a contact by phone number (SPEC PBX-4) through the ORM, against Odoo's own
 ``phone_mobile_search`` on the same partners in the same run.
 
 In-process, on ``coka_bench`` with the bench partners (1,000,000 by default; bench partner
@@ -20,7 +20,7 @@ and, as raw SQL references (psycopg2 through the same cursor), the statement of 
 lookup and the old OR. Rounds interleave them (A B C / C B A), the figures pool them. Target:
 the new lookup's median <= 0.3 ms.
 
-    /opt/odoo/venv/bin/python bench/perf3_phone_lookup.py [--partners N] [--lookups N]
+    /opt/odoo/venv/bin/python bench/phone_lookup.py [--partners N] [--lookups N]
         [--rounds N] [--reuse] [--upgrade]
 """
 
@@ -298,7 +298,7 @@ def main():
             env = api.Environment(cr, SUPERUSER_ID, {})
             common.out()
             reporting.header(
-                "PERF-3 phone lookup (PBX-4) vs Odoo's phone_mobile_search",
+                "Phone lookup (PBX-4) vs Odoo's phone_mobile_search",
                 partners,
                 [
                     "how:       in-process through the ORM, superuser, one cursor, random "
