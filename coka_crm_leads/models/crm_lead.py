@@ -1,21 +1,25 @@
-from odoo import api, fields, models
-
-from odoo.addons.coka_pbx.tools import phone
+from odoo import fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "coka.phone.mixin"]
+    # Like contacts: a lead may keep a number that is not valid (it then has no key), and its
+    # keys are searched through coka.phone.key (``_coka_search_phone``). Not precomputed: a
+    # lead's phone is itself computed from its contact.
+    _coka_phone_lookup = True
 
+    coka_phone_e164 = fields.Char(
+        string="Phone Key", compute="_compute_coka_phone_keys", store=True
+    )
     coka_mobile_e164 = fields.Char(
-        string="Mobile Key", compute="_compute_coka_mobile_e164", store=True, index=True
+        string="Mobile Key", compute="_compute_coka_phone_keys", store=True
     )
     coka_ticket_ids = fields.One2many("coka.ticket", "lead_id", string="Tickets")
     coka_ticket_count = fields.Integer(string="Ticket Count", compute="_compute_coka_ticket_count")
 
-    @api.depends("mobile", "phone")
-    def _compute_coka_mobile_e164(self):
-        for lead in self:
-            lead.coka_mobile_e164 = phone.to_e164(lead.mobile) or phone.to_e164(lead.phone)
+    def _coka_phone_fields(self):
+        return {"phone": "coka_phone_e164", "mobile": "coka_mobile_e164"}
 
     def _compute_coka_ticket_count(self):
         counts = dict(

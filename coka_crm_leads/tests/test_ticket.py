@@ -33,6 +33,16 @@ class TestTicketsAndLeads(TransactionCase):
             {"name": "Hỏi giá", "mobile": "+84 905 111 333", "user_id": self.agent.id}
         )
         self.assertEqual(lead.coka_mobile_e164, "+84905111333")
+        self.assertFalse(lead.coka_phone_e164)
+        other = self.env["crm.lead"].create({"name": "Bàn phím", "phone": "0283 730 0123"})
+        self.assertEqual(other.coka_phone_e164, "+842837300123")
+        # One phone-key mechanism with contacts: the lookup finds a lead by either number.
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead._coka_search_phone("0905 111 333"), lead)
+        self.assertEqual(Lead._coka_search_phone("+84 283 730 0123"), other)
+        lead.mobile = "0905 222 444"
+        self.assertFalse(Lead._coka_search_phone("0905 111 333"))
+        self.assertEqual(Lead._coka_search_phone("0905222444"), lead)
         self.env["coka.ticket"].create({"name": "Gọi lại", "lead_id": lead.id})
         self.assertEqual(lead.coka_ticket_count, 1)
         action = lead.action_coka_view_tickets()
