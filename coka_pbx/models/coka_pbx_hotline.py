@@ -160,7 +160,17 @@ class CokaPbxHotline(models.Model):
         key = phone.to_e164(number)
         if not key:
             return self.browse()
-        return self.search([("number_e164", "=", key), ("company_id", "=", company.id)], limit=1)
+        # The fields a webhook reads next, fetched by the same query (PERF-2).
+        return self.search_fetch(
+            [("number_e164", "=", key), ("company_id", "=", company.id)],
+            [
+                "too_long_minutes",
+                "sticky_mode",
+                "sticky_auto_remember",
+                "sticky_remember_unanswered_outbound",
+            ],
+            limit=1,
+        )
 
     def _coka_turn_sequence(self, create=False):
         """Name of the PostgreSQL sequence that rotates round-robin calls of this hotline."""
@@ -204,8 +214,10 @@ class CokaPbxHotline(models.Model):
         """
         self.ensure_one()
         Rule = self.env["coka.pbx.sticky.rule"].with_context(active_test=False)
-        rule = Rule.search(
-            [("hotline_id", "=", self.id), ("phone_e164", "=", customer_e164)], limit=1
+        rule = Rule.search_fetch(
+            [("hotline_id", "=", self.id), ("phone_e164", "=", customer_e164)],
+            ["extension_id", "source", "active", "last_call_date"],
+            limit=1,
         )
         facts = rule and {
             "extension_id": rule.extension_id.id,
