@@ -138,9 +138,10 @@ class CokaPbxCall(models.Model):
         """
         self = self.with_context(tracking_disable=True, mail_notrack=True)
         company = provider.env.company
-        state = self._coka_locked_state(provider, company, event)
+        state, extension = self._coka_locked_state(provider, company, event)
         if state is None:
-            values = self._coka_resolve_extension(company, cdr.fold_event({"status": None}, event))
+            values = cdr.fold_event({"status": None}, event)
+            values = self._coka_resolve_extension(values, extension)
             values.update(self.browse()._coka_prepare_event_vals(provider, event, {}))
             call = self._coka_insert_call(provider, company, event, values)
             if not call:
@@ -149,7 +150,7 @@ class CokaPbxCall(models.Model):
             call = self.browse(state["id"])
             if not self.env["coka.pbx.event"]._coka_claim(provider, event, call):
                 return {"ok": True, "duplicate": True}
-            values = self._coka_resolve_extension(company, cdr.fold_event(state, event))
+            values = self._coka_resolve_extension(cdr.fold_event(state, event), extension)
             values.update(call._coka_prepare_event_vals(provider, event, state))
             call._coka_update_row(values, state)
         if event["event"] == "call.ended":
@@ -158,27 +159,39 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_locked_state(self, provider, company, event):
-        """The stored state of an event's call, locked until the transaction ends.
+        """The stored state of an event's call, locked until the transaction ends, and the
+        extension the event names, in one statement.
 
-        :return: dict of ``id`` and the fields of :data:`STATE_FIELDS` (``None`` when unset),
-            or ``None`` when the call does not exist yet
+        :return: ``(state, extension)``: ``state`` is a dict of ``id`` and the fields of
+            :data:`STATE_FIELDS` (``None`` when unset), or ``None`` when the call does not
+            exist yet; ``extension`` is ``(id, agent's user id)`` of the company's active
+            extension numbered like the event's, or ``None``
         """
-        rows = self._coka_execute(
+        [row] = self._coka_execute(
             SQL(
                 """
-                SELECT id, %s FROM coka_pbx_call
-                 WHERE provider_id = %s AND provider_call_id = %s AND company_id = %s
-                   FOR UPDATE
+                SELECT e.id, e.user_id, c.*
+                  FROM (SELECT 1) AS one
+                  LEFT JOIN LATERAL (
+                        SELECT id, %(columns)s FROM coka_pbx_call
+                         WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
+                           AND company_id = %(company)s
+                           FOR UPDATE
+                  ) AS c ON true
+                  LEFT JOIN coka_pbx_extension e
+                         ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
                 """,
-                SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
-                provider.id,
-                event["call_id"],
-                company.id,
+                columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
+                provider=provider.id,
+                call=event["call_id"],
+                company=company.id,
+                extension=event["extension"],
             )
         )
-        if not rows:
-            return None
-        return dict(zip(("id", *STATE_FIELDS), rows[0], strict=True))
+        extension = (row[0], row[1]) if row[0] else None
+        if row[2] is None:
+            return None, extension
+        return dict(zip(("id", *STATE_FIELDS), row[2:], strict=True)), extension
 
     @api.model
     def _coka_execute(self, query):
@@ -192,21 +205,18 @@ class CokaPbxCall(models.Model):
         return self.env.cr.fetchall() if self.env.cr.description else []
 
     @api.model
-    def _coka_resolve_extension(self, company, values):
+    def _coka_resolve_extension(self, values, extension):
         """Turn the extension number the fold chose into the extension and its agent; an
         unknown number changes nothing (the extension stays, with the event that gave it).
 
         :param dict values: from ``tools.cdr.fold_event``; ``extension`` is removed
+        :param extension: ``(id, user id)`` of the event's extension, or ``None``
         :return: ``values``
         """
-        number = values.pop("extension", None)
-        if number is None:
+        if values.pop("extension", None) is None:
             return values
-        extension = self.env["coka.pbx.extension"].search_fetch(
-            [("number", "=", number), ("company_id", "=", company.id)], ["user_id"], limit=1
-        )
         if extension:
-            values.update(extension_id=extension.id, user_id=extension.user_id.id or None)
+            values.update(extension_id=extension[0], user_id=extension[1])
         else:
             values.pop("extension_date", None)
             values.pop("extension_answered", None)

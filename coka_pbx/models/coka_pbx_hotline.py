@@ -250,7 +250,16 @@ class CokaPbxHotline(models.Model):
         elif action == sticky.TOUCH and (
             not rule.last_call_date or rule.last_call_date < call_date
         ):
-            rule.last_call_date = call_date
+            # A touch per completed call (PERF-2): one statement, without the ORM's write.
+            self.env.cr.execute(
+                """
+                UPDATE coka_pbx_sticky_rule
+                   SET last_call_date = %s, write_uid = %s, write_date = now() at time zone 'UTC'
+                 WHERE id = %s
+                """,
+                [call_date, self.env.uid, rule.id],
+            )
+            rule.invalidate_recordset(["last_call_date", "write_uid", "write_date"])
         return action
 
     def action_coka_sticky_import(self):
