@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from psycopg2 import errors
 
 import odoo
@@ -124,6 +125,20 @@ def _rows(query, params):
     with _registry().cursor() as cr:
         cr.execute(query, params)
         return cr.fetchall()
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_rules():
+    """The calls are committed and remembered: their sticky rules go, so that the suite's
+    other tests see the rules they made (the companies and calls stay, as in the billing
+    concurrency tests)."""
+    yield
+    with _registry().cursor() as cr:
+        cr.execute(
+            "DELETE FROM coka_pbx_sticky_rule WHERE hotline_id IN (SELECT h.id FROM "
+            "coka_pbx_hotline h JOIN res_company c ON c.id = h.company_id "
+            "WHERE c.name LIKE 'Webhook concurrency %')"
+        )
 
 
 def test_calls_of_different_agents_ending_at_once_never_conflict():
