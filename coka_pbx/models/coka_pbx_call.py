@@ -228,9 +228,9 @@ class CokaPbxCall(models.Model):
 
         The event row is inserted first with a call id taken from the calls' sequence; the
         call is inserted with that id only when the claim succeeded. Two deliveries of one
-        event: the second waits for the first, then claims nothing. Two events of a new
-        call at once: the loser of the race on the call's unique key gets a serialisation
-        error and Odoo replays its request, which then finds the call.
+        event, or two events of a new call, at once: the second waits for the first on the
+        unique key, then gets a serialisation error (repeatable read) and Odoo replays its
+        request, which finds the call (and, for the same event, claims nothing).
 
         :return: the new call, or an empty recordset for a repeated event
         """
