@@ -1,16 +1,24 @@
 """PERF-2: webhook ingestion (SPEC PBX-6), completed calls per second, against the same
-run's raw PostgreSQL insert rate.
+server's floor and the same run's raw PostgreSQL insert rate.
 
 One Odoo server (``--workers=2``, no cron) on ``coka_bench``. Each completed call is one
 signed ``call.ended`` event with a new ``call_id`` and ``event_id``: inbound, from a random
 bench partner's mobile (partner matching on the indexed E.164 keys), answered by one of the
 five bench agents, with ring and talk seconds. The webhook claims the event id
 (idempotency), creates the call, matches the partner, and runs the call-ended hooks (agent
-idle time; the sticky-agent rule once it exists).
+idle time, the sticky-agent rule).
 
-Baseline, same run, same concurrencies: single-row ``INSERT`` + ``COMMIT`` per row through
-psycopg2 (one connection per thread) into a scratch table built ``LIKE coka_pbx_call``
-(same columns and indexes), filled with the same values.
+In the same run, at the same concurrencies (rounds interleave them):
+
+* floor: ``POST /web/webclient/version_info`` with an empty JSON-RPC call, as PERF-1 (Odoo's
+  HTTP stack and nothing else);
+* raw insert: single-row ``INSERT`` + ``COMMIT`` per row through psycopg2 (one connection
+  per thread) into a scratch table built ``LIKE coka_pbx_call`` (same columns and indexes),
+  filled with the same values.
+
+Target: completed calls/s at c=8 >= 50 % of the floor's requests/s at c=8, with no request
+replayed after a serialisation failure; the SQL statements per call (Odoo's access log) are
+printed next to the figure.
 
     /opt/odoo/venv/bin/python bench/perf2_webhook.py [--partners N] [--requests N] [--reuse]
 """
@@ -29,6 +37,7 @@ import database
 import load
 import measure
 import odoo_http
+import perf1_routing
 import reporting
 from psycopg2 import sql
 
@@ -37,6 +46,8 @@ CONCURRENCIES = (1, 8)
 RAW_TABLE = "coka_bench_raw_call"
 RAW_SEQUENCE = "coka_bench_raw_call_seq"
 CALL_NUMBERS = itertools.count()  # call ids stay new across measurements and rounds
+FLOOR_TARGET = 0.50  # completed calls/s at c=8 over the floor's requests/s at c=8
+NAMES = ("floor", "webhook", "raw insert")
 
 
 def parse_args():
@@ -216,10 +227,11 @@ def matched_calls(run):
 
 
 def measure_all(url, args, partners, fixtures, run):
-    """Webhook and raw inserts at each concurrency, interleaved over the rounds."""
+    """Floor, webhook and raw inserts at each concurrency, interleaved over the rounds."""
     return measure.measure_rounds(
         args,
         lambda round_number: [
+            ("floor", perf1_routing.floor_client(url)),
             ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
             ("raw insert", raw_client(fixtures, partners, run, round_number)),
         ],
@@ -228,22 +240,44 @@ def measure_all(url, args, partners, fixtures, run):
     )
 
 
-def report(results, loads, run):
+def statements_per_call(log):
+    """Mean SQL statements of a completed-call webhook, from Odoo's access log."""
+    for row in reporting.server_side(log, [WEBHOOK_PATH]):
+        return float(row["queries"])
+    return float("nan")
+
+
+def report(results, loads, run, log):
+    """Print the figures and the verdict; :return: ``(errors, passed)``."""
     columns = list(load.RESULT_COLUMNS)
     columns[0] = ("name", "what")
     columns[6] = ("rate", "per s")
-    reporting.print_results(results, loads, ("webhook", "raw insert"), CONCURRENCIES, columns)
+    reporting.print_results(results, loads, NAMES, CONCURRENCIES, columns)
     common.out()
+    statements = statements_per_call(log)
     for concurrency in CONCURRENCIES:
-        hook, raw = results[("webhook", concurrency)], results[("raw insert", concurrency)]
+        hook = results[("webhook", concurrency)]
+        floor, raw = results[("floor", concurrency)], results[("raw insert", concurrency)]
         common.out(
-            f"c={concurrency}: {hook.rate:.1f} completed calls/s vs {raw.rate:.1f} raw "
-            f"inserts/s = {hook.rate / raw.rate:.3f} of the raw rate "
-            f"(1 call costs {raw.rate / hook.rate:.1f} raw inserts)"
+            f"c={concurrency}: {hook.rate:.1f} completed calls/s ({statements:.1f} SQL "
+            f"statements per call) vs floor {floor.rate:.1f} req/s = "
+            f"{hook.rate / floor.rate:.2f}; vs {raw.rate:.1f} raw inserts/s = "
+            f"{hook.rate / raw.rate:.3f}"
         )
+    retries, slept = reporting.serialization_retries(log)
+    common.out(
+        f"serialization failures retried by Odoo: {retries}, {slept:.1f} s of back-off sleep "
+        "in the workers"
+    )
+    ratio = results[("webhook", 8)].rate / results[("floor", 8)].rate
+    passed = ratio >= FLOOR_TARGET and retries == 0
+    common.out(
+        f"target c=8: webhook / floor = {ratio:.2f} (>= {FLOOR_TARGET:.2f}) with {retries} "
+        f"retries (0): {perf1_routing.verdict(passed)}"
+    )
     calls, matched = matched_calls(run)
     common.out(f"calls created by the measured and warm-up events: {calls:,}, {matched:,} matched")
-    return sum(result.errors for result in results.values())
+    return sum(result.errors for result in results.values()), passed
 
 
 def main():
@@ -258,11 +292,12 @@ def main():
         sticky = database.load_sticky_rules(sticky_wanted, fixtures)
         common.out()
         reporting.header(
-            "PERF-2 webhook ingestion (PBX-6) vs raw PostgreSQL inserts",
+            "PERF-2 webhook ingestion (PBX-6) vs the same server's floor and raw inserts",
             partners,
             [
                 f"sticky:    {sticky:,} sticky rules (import, pinned) on the bench hotline",
                 f"server:    {server.describe()}",
+                f"floor:     POST {perf1_routing.FLOOR_PATH} (empty JSON-RPC call)",
                 f"webhook:   POST {WEBHOOK_PATH}: signed call.ended, new call_id and event_id,"
                 " inbound, answered, random bench partner's mobile",
                 f"baseline:  psycopg2 INSERT + COMMIT per row into {RAW_TABLE} "
@@ -281,13 +316,8 @@ def main():
             with conn.cursor() as cr:
                 drop_raw_table(cr)
             conn.close()
-    errors = report(results, loads, run)
-    reporting.print_server_side(server.log, [WEBHOOK_PATH])
-    retries = reporting.serialization_retries(server.log)
-    common.out(
-        f"serialization failures retried by Odoo: {retries[0]}, {retries[1]:.1f} s of back-off "
-        "sleep in the workers"
-    )
+    errors, _passed = report(results, loads, run, server.log)
+    reporting.print_server_side(server.log, [perf1_routing.FLOOR_PATH, WEBHOOK_PATH])
     common.out(f"server log: {server.log}")
     return 1 if errors else 0
 

@@ -397,19 +397,71 @@ class PbxSimulator:
         self.last_body, self.last_path = body, path
         return self.signed_post(path, body)
 
-    def _play(self, call, steps):
-        """Send ``steps`` (event, offset seconds, fields), the last one stamped now."""
-        start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=steps[-1][1])
-        answers, bodies = [], []
-        for name, offset, fields in steps:
+    def _play(self, call, steps, order=None):
+        """Send ``steps`` (event, offset seconds, fields), the latest one stamped now, in the
+        order of the indexes ``order`` (default: as listed); each keeps its own timestamp."""
+        latest = max(offset for _name, offset, _fields in steps)
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=latest)
+        order = range(len(steps)) if order is None else order
+        if sorted(order) != list(range(len(steps))):
+            raise ValueError("order must name every step once")
+        answers, bodies, applied = [], [], None
+        for index in order:
+            name, offset, fields = steps[index]
             answer = self.event(name, timestamp=start + timedelta(seconds=offset), **call, **fields)
             answers.append(answer)
             bodies.append(self.last_body)
             with self._lock:
                 known = self.calls.get(call["call_id"])
-                if known is not None and name in EVENT_STATE:
+                # The PBX's own view of the call: its latest event, whatever the delivery order.
+                if (
+                    known is not None
+                    and name in EVENT_STATE
+                    and (applied is None or offset >= applied)
+                ):
                     known["state"] = EVENT_STATE[name]
+                    applied = offset
         return answers, bodies
+
+    def play_call(self, call_id, direction, hotline, from_, to, steps, order=None):
+        """Send the events of one call, each with its own fields, in a chosen order.
+
+        An extension per event: ringing on one, answered and ended on another, a transfer
+        (:meth:`transfer_steps`). Out-of-order deliveries: ``order=[2, 1, 0]`` sends the third
+        step first and the first one last, each stamped with its own time.
+
+        :param list steps: ``(event, offset seconds, fields)``; the step with the largest
+            offset is stamped now, the others that many seconds before
+        :param list order: indexes of ``steps`` in sending order (default: as listed)
+        :return: {"call_id", "answers", "events"}, answers and bodies in sending order
+        """
+        with self._lock:
+            known = call_id in self.calls
+        if not known:
+            first = next((fields.get("extension") for _n, _o, fields in steps), None)
+            self._register(call_id, direction, first, from_, to, hotline)
+        call = {"call_id": call_id, "direction": direction, "hotline": hotline}
+        answers, bodies = self._play({**call, "from_": from_, "to": to}, steps, order)
+        return {"call_id": call_id, "answers": answers, "events": bodies}
+
+    @staticmethod
+    def transfer_steps(first, second, ring_seconds=5, first_talk=20, second_talk=40):
+        """Steps of an answered call transferred from extension ``first`` to ``second``:
+        ringing and answered on ``first``, answered on ``second``, ended on ``second``."""
+        transfer_at = ring_seconds + first_talk
+        end_at = transfer_at + second_talk
+        ended = {
+            "extension": second,
+            "status": "answered",
+            "ring_seconds": ring_seconds,
+            "talk_seconds": first_talk + second_talk,
+        }
+        return [
+            ("call.ringing", 0, {"extension": first}),
+            ("call.answered", ring_seconds, {"extension": first}),
+            ("call.answered", transfer_at, {"extension": second}),
+            ("call.ended", end_at, ended),
+        ]
 
     def _call_steps(self, extension, answered, ring, talk, cost, recording_url, unanswered):
         """Events of one call: ringing, (answered), ended, (recording.ready)."""

@@ -160,6 +160,33 @@ def test_duplicated_and_out_of_order_deliveries(pbx):
     assert call["extension_id"][1].startswith("303")
 
 
+def test_late_ringing_of_another_extension_keeps_the_answering_agent(pbx):
+    """ended(302) -> answered(302) -> late ringing(301): answered by 302's agent."""
+    steps = [
+        ("call.ringing", 0, {"extension": "301"}),
+        ("call.answered", 10, {"extension": "302"}),
+        ("call.ended", 50, {"extension": "302", "status": "answered", "talk_seconds": 40}),
+    ]
+    result = pbx.simulator.play_call(
+        "late-ring-1", "inbound", HOTLINE_E164, "0912345008", HOTLINE_E164, steps, [2, 1, 0]
+    )
+    assert [status for status, _answer in result["answers"]] == [200, 200, 200]
+    call = _call(pbx, "late-ring-1")
+    assert (call["status"], call["talk_seconds"]) == ("answered", 40)
+    assert call["extension_id"][0] == pbx.agents["e2e_agent_2"]["extension_id"]
+    assert call["user_id"][0] == pbx.agents["e2e_agent_2"]["uid"]
+
+
+def test_transferred_call_delivered_out_of_order_stays_with_the_transferee(pbx):
+    steps = pbx.simulator.transfer_steps("301", "303")
+    pbx.simulator.play_call(
+        "transfer-1", "inbound", HOTLINE_E164, "0912345009", HOTLINE_E164, steps, [3, 0, 2, 1]
+    )
+    call = _call(pbx, "transfer-1")
+    assert call["status"] == "answered"
+    assert call["user_id"][0] == pbx.agents["e2e_agent_3"]["uid"]
+
+
 def test_parallel_deliveries_of_one_event_create_one_call(pbx):
     sim = pbx.simulator
     sim.event(

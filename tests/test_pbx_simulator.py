@@ -349,3 +349,41 @@ def test_complete_outbound(sim, odoo):
     assert [event["event"] for event in result["events"]] == ["call.ringing", "call.ended"]
     assert result["events"][1]["status"] == "no_answer"
     assert len(odoo.events()) == 5
+
+
+def test_play_call_sends_each_event_with_its_extension_in_the_chosen_order(sim, odoo):
+    steps = [
+        ("call.ringing", 0, {"extension": "301"}),
+        ("call.answered", 10, {"extension": "302"}),
+        ("call.ended", 50, {"extension": "302", "status": "answered", "talk_seconds": 40}),
+    ]
+    sim._register("late-1", "inbound", "301", "0912345678", "+842873001234", "+842873001234")
+    result = sim.play_call(
+        "late-1", "inbound", "+842873001234", "0912345678", "+842873001234", steps, [2, 1, 0]
+    )
+    events = odoo.events()
+    assert events == result["events"]
+    assert [(event["event"], event["extension"]) for event in events] == [
+        ("call.ended", "302"),
+        ("call.answered", "302"),
+        ("call.ringing", "301"),
+    ]
+    ended, answered, ringing = timestamps(events)
+    assert (ended - ringing).total_seconds() == 50
+    assert (answered - ringing).total_seconds() == 10
+    assert result["answers"] == [(200, {"ok": True, "call_id": 1})] * 3
+    # The PBX's own view is the latest event by time, not the last one sent.
+    assert sim.calls["late-1"]["state"] == "ended"
+    with pytest.raises(ValueError):
+        sim.play_call("late-2", "inbound", "+84", "09", "+84", steps, [0, 0, 1])
+
+
+def test_transfer_steps_hand_the_call_to_the_second_extension():
+    steps = PbxSimulator.transfer_steps("301", "302", ring_seconds=5, first_talk=20)
+    assert [(name, offset, fields["extension"]) for name, offset, fields in steps] == [
+        ("call.ringing", 0, "301"),
+        ("call.answered", 5, "301"),
+        ("call.answered", 25, "302"),
+        ("call.ended", 65, "302"),
+    ]
+    assert steps[-1][2]["talk_seconds"] == 60

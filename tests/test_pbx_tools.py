@@ -1,6 +1,7 @@
 """Pure tests of the PBX rules in coka_pbx/tools (no database): signatures, event parsing and
 folding (PBX-6), routing order (PBX-7)."""
 
+import itertools
 import json
 from datetime import datetime
 
@@ -153,6 +154,76 @@ class TestFoldEvent:
         assert cdr.fold_event({"status": None}, _event(event="call.ended"))["status"] == "missed"
         outbound = _event(event="call.ended", direction="outbound")
         assert cdr.fold_event({"status": None}, outbound)["status"] == "no_answer"
+
+    @staticmethod
+    def _fold_all(events):
+        state = {"status": None}
+        for event in events:
+            state.update(cdr.fold_event(state, event))
+        return state
+
+    RINGING_301 = ("call.ringing", "301", "2026-11-20T08:00:00Z", None)
+    ANSWERED_302 = ("call.answered", "302", "2026-11-20T08:00:20Z", None)
+    ENDED_302 = ("call.ended", "302", "2026-11-20T08:02:00Z", "answered")
+
+    @pytest.mark.parametrize(
+        "order", list(itertools.permutations([RINGING_301, ANSWERED_302, ENDED_302]))
+    )
+    def test_the_answering_extension_wins_in_every_order(self, order):
+        events = [
+            _event(event=kind, extension=number, timestamp=at, status=status)
+            for kind, number, at, status in order
+        ]
+        state = self._fold_all(events)
+        assert state["extension"] == "302"
+        assert state["extension_answered"] is True
+        assert (state["status"], state["answer_date"]) == (
+            "answered",
+            datetime(2026, 11, 20, 8, 0, 20),
+        )
+
+    @pytest.mark.parametrize(
+        "order",
+        list(
+            itertools.permutations(
+                [
+                    ("call.answered", "301", "2026-11-20T08:00:10Z", None),
+                    ("call.answered", "302", "2026-11-20T08:01:00Z", None),
+                    ("call.ended", "302", "2026-11-20T08:03:00Z", "answered"),
+                ]
+            )
+        ),
+    )
+    def test_a_transfer_ends_on_the_last_answering_extension(self, order):
+        events = [
+            _event(event=kind, extension=number, timestamp=at, status=status)
+            for kind, number, at, status in order
+        ]
+        assert self._fold_all(events)["extension"] == "302"
+
+    def test_among_ringing_extensions_the_latest_wins(self):
+        first = _event(extension="301", timestamp="2026-11-20T08:00:00Z")
+        second = _event(extension="302", timestamp="2026-11-20T08:00:20Z")
+        assert self._fold_all([first, second])["extension"] == "302"
+        assert self._fold_all([second, first])["extension"] == "302"
+        missed = _event(event="call.ended", extension="303", timestamp="2026-11-20T08:00:40Z")
+        state = self._fold_all([second, missed, first])
+        assert (state["status"], state["extension"]) == ("missed", "303")
+        assert state["extension_answered"] is False
+
+    def test_events_without_extension_keep_it(self):
+        state = self._fold_all([_event(event="call.answered", extension="302")])
+        later = _event(event="call.ended", timestamp="2026-11-20T08:05:00Z", status="answered")
+        recording = _event(
+            event="recording.ready", extension="301", recording_url="https://pbx/r.mp3"
+        )
+        assert "extension" not in cdr.fold_event(state, later)
+        assert "extension" not in cdr.fold_event(state, recording)
+
+    def test_an_extension_set_in_odoo_is_replaced_by_the_first_event_naming_one(self):
+        state = {"status": "ringing", "extension_date": None, "extension_answered": None}
+        values = cdr.fold_event(state, _event(extension="302"))
+        assert (values["extension"], values["extension_answered"]) == ("302", False)
 
     def test_customer_number_by_direction(self):
         assert cdr.customer_number(_event()) == "0912345678"

@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
-from odoo.tools import html_escape
+from odoo.tools import SQL, html_escape
 
 from ..tools import cdr, phone, retry, sticky
 from ..tools.pbx_client import ProviderError
@@ -19,6 +19,26 @@ CALL_STATUSES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
+
+
+# What an event's call holds that the fold (``tools.cdr.fold_event``) and the event hooks read.
+STATE_FIELDS = (
+    "status",
+    "start_date",
+    "answer_date",
+    "end_date",
+    "last_event_date",
+    "extension_date",
+    "extension_answered",
+    "extension_id",
+    "user_id",
+    "hotline_id",
+    "from_number",
+    "to_number",
+    "customer_number",
+    "partner_id",
+    "talk_seconds",
+)
 
 
 class CokaPbxCall(models.Model):
@@ -90,6 +110,12 @@ class CokaPbxCall(models.Model):
     last_event_date = fields.Datetime(
         readonly=True, help="Timestamp of the latest PBX event applied to this call."
     )
+    extension_date = fields.Datetime(
+        readonly=True, help="Timestamp of the PBX event that gave the call its extension."
+    )
+    extension_answered = fields.Boolean(
+        readonly=True, help="The extension of the call answered it (it was not only rung)."
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -120,22 +146,213 @@ class CokaPbxCall(models.Model):
     def _coka_ingest_event(self, provider, event):
         """Apply one authenticated PBX event; called with ``sudo()`` by the webhook.
 
-        :param provider: the ``coka.pbx.provider`` that sent it
+        A few statements whatever the event (PERF-2): the call is read and locked
+        (:meth:`_coka_locked_state`); a new call is inserted with all its values by the
+        statement that claims the event id (:meth:`_coka_insert_call`); an existing one
+        claims it, then is updated in one statement. The rules are ``tools.cdr``'s; the
+        stored computed fields of the call are written by the same statements, and no
+        tracking or chatter happens.
+
+        :param provider: the ``coka.pbx.provider`` that sent it, in its company
+            (``with_company``, as ``_coka_receive`` gives it)
         :param dict event: the parsed event (``tools.cdr.parse_event``)
         :return: the JSON answer
         """
         self = self.with_context(tracking_disable=True, mail_notrack=True)
-        claimed = self.env["coka.pbx.event"]._coka_claim(provider, event)
-        if not claimed:
-            return {"ok": True, "duplicate": True}
-        call, created = self._coka_lock_call(provider, event)
-        values = cdr.fold_event({"status": None} if created else call._coka_event_state(), event)
-        values.update(call._coka_prepare_event_vals(provider, event))
-        call.write(values)
-        claimed.call_id = call
+        company = provider.env.company
+        state, extension = self._coka_locked_state(provider, company, event)
+        if state is None:
+            values = cdr.fold_event({"status": None}, event)
+            values = self._coka_resolve_extension(values, extension)
+            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}))
+            call = self._coka_insert_call(provider, company, event, values)
+            if not call:
+                return {"ok": True, "duplicate": True}
+        else:
+            call = self.browse(state["id"])
+            if not self.env["coka.pbx.event"]._coka_claim(provider, event, call):
+                return {"ok": True, "duplicate": True}
+            values = self._coka_resolve_extension(cdr.fold_event(state, event), extension)
+            values.update(call._coka_prepare_event_vals(provider, event, state))
+            call._coka_update_row(values, state)
         if event["event"] == "call.ended":
             call._coka_on_call_ended()
         return {"ok": True, "call_id": call.id}
+
+    @api.model
+    def _coka_locked_state(self, provider, company, event):
+        """The stored state of an event's call, locked until the transaction ends, and the
+        extension the event names, in one statement.
+
+        :return: ``(state, extension)``: ``state`` is a dict of ``id`` and the fields of
+            :data:`STATE_FIELDS` (``None`` when unset), or ``None`` when the call does not
+            exist yet; ``extension`` is ``(id, agent's user id)`` of the company's active
+            extension numbered like the event's, or ``None``
+        """
+        [row] = self._coka_execute(
+            SQL(
+                """
+                SELECT e.id, e.user_id, c.*
+                  FROM (SELECT 1) AS one
+                  LEFT JOIN LATERAL (
+                        SELECT id, %(columns)s FROM coka_pbx_call
+                         WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
+                           AND company_id = %(company)s
+                           FOR UPDATE
+                  ) AS c ON true
+                  LEFT JOIN coka_pbx_extension e
+                         ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
+                provider=provider.id,
+                call=event["call_id"],
+                company=company.id,
+                extension=event["extension"],
+            )
+        )
+        extension = (row[0], row[1]) if row[0] else None
+        if row[2] is None:
+            return None, extension
+        return dict(zip(("id", *STATE_FIELDS), row[2:], strict=True)), extension
+
+    @api.model
+    def _coka_execute(self, query):
+        """Run one ingestion statement; :return: its rows.
+
+        A serialisation failure is expected under concurrency (two events of one call at
+        once): Odoo replays the request, so it is not logged as an error.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(query, log_exceptions=False)
+        return self.env.cr.fetchall() if self.env.cr.description else []
+
+    @api.model
+    def _coka_resolve_extension(self, values, extension):
+        """Turn the extension number the fold chose into the extension and its agent; an
+        unknown number changes nothing (the extension stays, with the event that gave it).
+
+        :param dict values: from ``tools.cdr.fold_event``; ``extension`` is removed
+        :param extension: ``(id, user id)`` of the event's extension, or ``None``
+        :return: ``values``
+        """
+        if values.pop("extension", None) is None:
+            return values
+        if extension:
+            values.update(extension_id=extension[0], user_id=extension[1])
+        else:
+            values.pop("extension_date", None)
+            values.pop("extension_answered", None)
+        return values
+
+    @api.model
+    def _coka_insert_call(self, provider, company, event, values):
+        """Claim the event and insert its new call with ``values``, in one statement.
+
+        The event row is inserted first with a call id taken from the calls' sequence; the
+        call is inserted with that id only when the claim succeeded. Two deliveries of one
+        event, or two events of a new call, at once: the second waits for the first on the
+        unique key, then gets a serialisation error (repeatable read) and Odoo replays its
+        request, which finds the call (and, for the same event, claims nothing).
+
+        :return: the new call, or an empty recordset for a repeated event
+        """
+        values = {
+            **values,
+            "provider_id": provider.id,
+            "provider_call_id": event["call_id"],
+            "company_id": company.id,
+            "direction": event["direction"],
+        }
+        columns, expressions = self._coka_row_sql(values, values)
+        rows = self._coka_execute(
+            SQL(
+                """
+                WITH claim AS (
+                    INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date,
+                                                call_id)
+                    VALUES (%(provider)s, %(ref)s, %(kind)s, now() at time zone 'UTC',
+                            nextval('coka_pbx_call_id_seq'))
+                    ON CONFLICT (provider_id, event_ref) DO NOTHING
+                    RETURNING call_id
+                )
+                INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
+                SELECT claim.call_id, %(uid)s, now() at time zone 'UTC', %(expressions)s
+                  FROM claim
+                ON CONFLICT (provider_id, provider_call_id, company_id) DO NOTHING
+                RETURNING id, too_long, customer_type
+                """,
+                provider=provider.id,
+                ref=event["event_id"],
+                kind=event["event"],
+                uid=self.env.uid,
+                columns=columns,
+                expressions=expressions,
+            )
+        )
+        if not rows:
+            return self.browse()
+        call_id, too_long, customer_type = rows[0]
+        call = self.browse(call_id)
+        cached = dict.fromkeys(STATE_FIELDS, False)
+        cached.update(values, too_long=too_long, customer_type=customer_type)
+        call._update_cache(cached, validate=False)
+        return call
+
+    def _coka_update_row(self, values, state):
+        """Write ``values`` on the call in one statement, with its stored computed fields."""
+        self.ensure_one()
+        if not values:
+            return
+        columns, expressions = self._coka_row_sql(values, {**state, **values})
+        [(too_long, customer_type)] = self._coka_execute(
+            SQL(
+                "UPDATE coka_pbx_call SET (%s) = ROW(%s) WHERE id = %s "
+                "RETURNING too_long, customer_type",
+                columns,
+                expressions,
+                self.id,
+            )
+        )
+        self._update_cache(
+            {**values, "too_long": too_long, "customer_type": customer_type}, validate=False
+        )
+
+    @api.model
+    def _coka_row_sql(self, values, merged):
+        """Columns and value expressions of a call row, for ``INSERT`` and ``UPDATE``.
+
+        Writes ``write_uid`` / ``write_date`` and the stored computed fields the ORM would
+        recompute: ``too_long`` (talk time against the hotline's limit) and
+        ``customer_type`` (the customer's type), from ``merged``, the call after the write.
+        """
+        fields = self._fields
+        names = list(values)
+        expressions = [
+            SQL(
+                "%s",
+                None if value is False and fields[name].type != "boolean" else value,
+            )
+            for name, value in values.items()
+        ]
+        names += ["write_uid", "write_date", "too_long", "customer_type"]
+        expressions += [
+            SQL("%s", self.env.uid),
+            SQL("now() at time zone 'UTC'"),
+            SQL(
+                "COALESCE((SELECT h.too_long_minutes > 0 AND %s > h.too_long_minutes * 60"
+                " FROM coka_pbx_hotline h WHERE h.id = %s), false)",
+                merged.get("talk_seconds") or 0,
+                merged.get("hotline_id") or None,
+            ),
+            SQL(
+                "(SELECT p.coka_customer_type FROM res_partner p WHERE p.id = %s)",
+                merged.get("partner_id") or None,
+            ),
+        ]
+        return (
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(expressions),
+        )
 
     @api.model
     def _coka_lock_call(self, provider, event):
@@ -184,43 +401,34 @@ class CokaPbxCall(models.Model):
         )
         return self.browse(cr.fetchone()[0]), False
 
-    def _coka_event_state(self):
-        """The stored state ``tools.cdr.fold_event`` folds an event into (``None`` if unset)."""
-        self.ensure_one()
-        return {
-            name: self[name] or None
-            for name in ("status", "start_date", "answer_date", "end_date", "last_event_date")
-        }
-
-    def _coka_prepare_event_vals(self, provider, event):
-        """Hotline, extension, agent and customer of the call, filled as events tell them.
+    def _coka_prepare_event_vals(self, provider, event, state):
+        """Hotline, numbers and customer of the call, filled as events tell them.
 
         Hook for other modules (leads link the call to an open lead).
+
+        :param provider: the ``coka.pbx.provider``, in its company
+        :param dict event: the parsed event
+        :param dict state: what the call holds (:meth:`_coka_locked_state`); empty for a
+            new call, and ``self`` is then an empty recordset
+        :return: dict of call field values
         """
-        self.ensure_one()
         values = {}
-        company = provider.company_id
-        if not self.hotline_id and event["hotline"]:
+        company = provider.env.company
+        if not state.get("hotline_id") and event["hotline"]:
             hotline = self.env["coka.pbx.hotline"]._coka_find(company, event["hotline"])
             if hotline:
                 values["hotline_id"] = hotline.id
-        if event["extension"] and event["event"] != "recording.ready":
-            extension = self.env["coka.pbx.extension"].search(
-                [("number", "=", event["extension"]), ("company_id", "=", company.id)], limit=1
-            )
-            if extension and extension != self.extension_id:
-                values.update(extension_id=extension.id, user_id=extension.user_id.id)
-        if not self.from_number and event["from"]:
+        if not state.get("from_number") and event["from"]:
             values["from_number"] = event["from"]
-        if not self.to_number and event["to"]:
+        if not state.get("to_number") and event["to"]:
             values["to_number"] = event["to"]
-        if not self.customer_number:
+        if not state.get("customer_number"):
             number = cdr.customer_number(event)
             key = phone.to_e164(number)
-            values["customer_number"] = key or number
-            if key and not self.partner_id:
+            values["customer_number"] = key or number or None
+            if key and not state.get("partner_id"):
                 partner = self._coka_find_or_register_partner(company, key, event["direction"])
-                values["partner_id"] = partner.id
+                values["partner_id"] = partner.id or None
         return values
 
     @api.model
@@ -251,17 +459,7 @@ class CokaPbxCall(models.Model):
         """
         for call in self:
             if call.extension_id and call.end_date:
-                self.env.cr.execute(
-                    """
-                    UPDATE coka_pbx_extension SET last_call_end = %s
-                     WHERE id = %s AND (last_call_end IS NULL OR last_call_end < %s)
-                    """,
-                    [call.end_date, call.extension_id.id, call.end_date],
-                    # Two calls of one agent ending at once: the loser gets a serialisation
-                    # failure and Odoo replays its request; no need to log it as an error.
-                    log_exceptions=False,
-                )
-                call.extension_id.invalidate_recordset(["last_call_end"])
+                call.extension_id._coka_note_call_end(call.end_date)
             call._coka_sticky_remember()
 
     def _coka_sticky_remember(self):

@@ -32,20 +32,23 @@ class CokaPbxEvent(models.Model):
         ),
     ]
 
-    def _coka_claim(self, provider, event):
-        """Record a delivery; :return: the new event, or ``None`` for a repeat.
+    def _coka_claim(self, provider, event, call):
+        """Record a delivery to an existing call; :return: the new event, or ``None`` for a
+        repeat.
 
         ``INSERT ... ON CONFLICT DO NOTHING``: parallel deliveries of one event wait for each
-        other in PostgreSQL and exactly one of them goes on (SPEC REL-2).
+        other in PostgreSQL and exactly one of them goes on (SPEC REL-2). A new call claims
+        its first event in the statement that creates it (``coka.pbx.call``
+        ``_coka_insert_call``).
         """
         self.env.cr.execute(
             """
-            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date)
-            VALUES (%s, %s, %s, now() at time zone 'UTC')
+            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date, call_id)
+            VALUES (%s, %s, %s, now() at time zone 'UTC', %s)
             ON CONFLICT (provider_id, event_ref) DO NOTHING
             RETURNING id
             """,
-            [provider.id, event["event_id"], event["event"]],
+            [provider.id, event["event_id"], event["event"], call.id],
             # A serialisation failure here is expected under concurrency and is retried.
             log_exceptions=False,
         )

@@ -1,3 +1,5 @@
+from psycopg2 import extensions
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -105,3 +107,48 @@ class CokaPbxExtension(models.Model):
         )
         routable = {row[0] for row in rows}
         return self.filtered(lambda extension: extension.id in routable)
+
+    def _coka_note_call_end(self, moment):
+        """Move ``last_call_end`` forward to ``moment`` once the transaction commits.
+
+        The idle time of an agent is a running maximum nothing in the transaction reads
+        back. Written inside the request's transaction (repeatable read), two calls of one
+        agent ending together would update the same row: one would fail with a
+        serialisation error and Odoo would replay the whole request after a random sleep
+        (PERF-2). After the commit, it is one statement of its own at PostgreSQL's default
+        level (read committed): the second waits for the first, then keeps the later end.
+        Tests run ``cr.postcommit`` themselves.
+
+        :param datetime moment: when the call ended
+        """
+        self.ensure_one()
+        extension, cr = self, self.env.cr
+        query = SQL(
+            """
+            UPDATE coka_pbx_extension SET last_call_end = %(moment)s
+             WHERE id = %(id)s AND (last_call_end IS NULL OR last_call_end < %(moment)s)
+            """,
+            moment=moment,
+            id=self.id,
+        )
+
+        @cr.postcommit.add
+        def note_call_end():
+            connection = getattr(cr, "_cnx", None)  # None for the tests' cursor
+            if connection is None or connection.status != extensions.STATUS_READY:
+                cr.execute(query)
+                extension.invalidate_recordset(["last_call_end"])
+                return
+            # Autocommit for one statement; the session characteristics Odoo sets go to the
+            # server's defaults meanwhile, so that psycopg2 sends no SET (see
+            # coka.pbx.hotline._coka_read_alone).
+            level, readonly = connection.isolation_level, connection.readonly
+            connection.isolation_level = None
+            connection.readonly = None
+            connection.autocommit = True
+            try:
+                cr.execute(query)
+            finally:
+                connection.autocommit = False
+                connection.isolation_level = level
+                connection.readonly = readonly

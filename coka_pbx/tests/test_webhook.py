@@ -93,6 +93,8 @@ class TestWebhook(CokaPbxCase):
         self.assertEqual((call.ring_seconds, call.talk_seconds, call.cost), (6, 60, 1200))
         self.assertEqual(str(call.answer_date), "2026-11-20 08:00:06")
         self.assertEqual(call.recording_url, "https://pbx/r/c-1.mp3")
+        # The agent's idle time moves once the request commits.
+        self.env.cr.postcommit.run()
         self.assertEqual(self.ext_1.last_call_end, call.end_date)
         self.assertEqual(len(call.event_ids), 4)
 
@@ -141,6 +143,34 @@ class TestWebhook(CokaPbxCase):
         self.assertEqual(str(call.start_date), "2026-11-20 08:00:00")
         self.assertEqual(str(call.answer_date), "2026-11-20 08:00:30")
         self.assertEqual(call.user_id, self.agent_2)
+
+    def test_a_late_ringing_of_another_extension_keeps_the_answering_agent(self):
+        """ended(202) -> answered(202) -> late ringing(201): the call stays with 202's agent."""
+        self._send(
+            self._event(
+                "call.ended",
+                at="2026-11-20T08:02:00Z",
+                status="answered",
+                talk_seconds=90,
+                extension="202",
+            )
+        )
+        self._send(self._event("call.answered", at="2026-11-20T08:00:30Z", extension="202"))
+        self._send(self._event("call.ringing", at="2026-11-20T08:00:00Z", extension="201"))
+        call = self._call()
+        self.assertEqual((call.extension_id, call.user_id), (self.ext_2, self.agent_2))
+        self.assertEqual((call.status, str(call.start_date)), ("answered", "2026-11-20 08:00:00"))
+
+    def test_a_transferred_call_ends_with_the_agent_who_took_it(self):
+        self._send(self._event("call.ringing", at="2026-11-20T08:00:00Z", extension="201"))
+        self._send(self._event("call.answered", at="2026-11-20T08:00:05Z", extension="201"))
+        self._send(
+            self._event("call.ended", at="2026-11-20T08:03:00Z", status="answered", extension="202")
+        )
+        # The transferee's answer arrives last, the first agent's ringing again after it.
+        self._send(self._event("call.answered", at="2026-11-20T08:01:00Z", extension="202"))
+        self._send(self._event("call.ringing", at="2026-11-20T08:00:01Z", extension="201"))
+        self.assertEqual(self._call().user_id, self.agent_2)
 
     def test_missed_and_no_answer_without_status(self):
         self._send(self._event("call.ended", call_id="in-1", ring_seconds=30))

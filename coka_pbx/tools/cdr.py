@@ -174,16 +174,51 @@ def _ended_values(event, state):
     return values
 
 
+def _extension_values(state, event, values):
+    """The extension an event gives the call, folded like the status (SPEC PBX-6).
+
+    An extension that answered (``call.answered``, or ``call.ended`` of an answered call)
+    outranks one that only rang: a late ``call.ringing`` of another extension never replaces
+    it. Among events of the same rank the latest timestamp wins (a transfer: the extension
+    that answered last, and ended the call, keeps it). An extension stored without the
+    event that gave it (a call created in Odoo) is replaced by the first event naming one.
+
+    :return: ``{"extension": number, "extension_date": ..., "extension_answered": ...}``
+        when the event's extension takes over, else ``{}``
+    """
+    kind, number = event["event"], event.get("extension")
+    if not number or kind not in ("call.ringing", "call.answered", "call.ended"):
+        return {}
+    answered = kind == "call.answered" or (
+        kind == "call.ended" and values.get("status") == "answered"
+    )
+    stored_date = state.get("extension_date")
+    if stored_date is not None and (answered, event["timestamp"]) < (
+        bool(state.get("extension_answered")),
+        stored_date,
+    ):
+        return {}
+    return {
+        "extension": number,
+        "extension_date": event["timestamp"],
+        "extension_answered": answered,
+    }
+
+
 def fold_event(state, event):
     """The changes an event makes to a call (SPEC PBX-6: order-independent).
 
     The latest event by timestamp gives the live status; ``call.ended`` is authoritative
-    for the final status and the durations, and nothing earlier overrides it.
+    for the final status and the durations, and nothing earlier overrides it. The extension
+    is folded by rank, then timestamp (:func:`_extension_values`).
 
     :param dict state: the call as stored: ``status``, ``start_date``, ``answer_date``,
-        ``end_date``, ``last_event_date`` (``None`` for a new call)
+        ``end_date``, ``last_event_date``, ``extension_date``, ``extension_answered``
+        (``None`` when unset or for a new call)
     :param dict event: a parsed event (:func:`parse_event`)
-    :return: dict of call field values to write
+    :return: dict of call field values to write; ``extension`` is the number of the
+        extension that takes over the call, with ``extension_date`` and
+        ``extension_answered``, the event that gave it
     """
     kind, moment = event["event"], event["timestamp"]
     ended = bool(state.get("end_date"))
@@ -212,4 +247,5 @@ def fold_event(state, event):
         values["status"] = "ringing"
     if newer:
         values["last_event_date"] = moment
+    values.update(_extension_values(state, event, values))
     return values
