@@ -42,9 +42,8 @@ def _world(agents):
         env["coka.pbx.provider"].create(
             {"name": code, "code": code, "webhook_secret": SECRET, "company_id": company.id}
         )
-        env["coka.pbx.hotline"].create(
-            {"number": "028 7300 4444", "company_id": company.id, "is_default": True}
-        )
+        # Every company gets its default hotline when it is created: it gets its number.
+        company._coka_default_hotline().number = "028 7300 4444"
         users = env["res.users"].create(
             [
                 {

@@ -1,4 +1,5 @@
 import threading
+import uuid
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -140,8 +141,12 @@ class TestEventVacuum(CokaPbxCase):
     """Webhook idempotency rows are kept for the window only (issue 9)."""
 
     def _claim(self, ref):
+        """Claim a delivery of an event ``ref`` for a call of its own."""
         event = {"event_id": ref, "event": "call.ringing"}
-        return self.env["coka.pbx.event"]._coka_claim(self.provider, event)
+        call = self.env["coka.pbx.call"].create(
+            {"provider_id": self.provider.id, "provider_call_id": f"call-{ref}-{uuid.uuid4().hex}"}
+        )
+        return self.env["coka.pbx.event"]._coka_claim(self.provider, event, call)
 
     def test_events_older_than_the_window_go_newer_ones_stay(self):
         Event = self.env["coka.pbx.event"]
