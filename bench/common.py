@@ -62,8 +62,8 @@ def partner_e164(index):
     return f"+849{index:08d}"
 
 
-def add_common_arguments(parser):
-    """Options every benchmark shares."""
+def add_database_arguments(parser):
+    """Options of the bench database: how many partners, reused or rebuilt."""
     parser.add_argument(
         "--partners",
         type=int,
@@ -80,6 +80,12 @@ def add_common_arguments(parser):
         action="store_true",
         help="with --reuse: update the five modules first (picks up new tables and fields)",
     )
+    return parser
+
+
+def add_common_arguments(parser):
+    """Options every benchmark of HTTP requests shares."""
+    add_database_arguments(parser)
     parser.add_argument(
         "--workers", type=int, default=2, help="Odoo HTTP worker processes (default 2)"
     )

@@ -22,7 +22,7 @@ def connect(dbname=BENCH_DB):
     )
 
 
-def _installed(dbname):
+def installed(dbname):
     """Whether ``dbname`` holds the five modules, installed."""
     if not env.database_exists(dbname):
         return False
@@ -67,7 +67,7 @@ def install_modules():
         "--stop-after-init",
         log_name="install.log",
     )
-    if not _installed(BENCH_DB):
+    if not installed(BENCH_DB):
         env.fail(f"the modules are not installed in {BENCH_DB}; see {WORK / 'install.log'}")
 
 
@@ -85,7 +85,7 @@ def prepare_database(partners, reuse=False, upgrade=False):
     env.ensure_role()
     WORK.mkdir(parents=True, exist_ok=True)
     write_config()
-    if reuse and _installed(BENCH_DB):
+    if reuse and installed(BENCH_DB):
         say(f"reusing database {BENCH_DB}")
         if upgrade:
             upgrade_modules()

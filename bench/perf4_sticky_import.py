@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "setup"))
 
-from common import positive  # noqa: E402  (bench/ is this script's folder)
+import database  # noqa: E402  (bench/ is this script's folder)
+from common import positive  # noqa: E402
 
 import coka_env as env  # noqa: E402  (setup/ is not a package)
 
@@ -116,28 +117,13 @@ def parse_args():
 # Parent: database, file, children ---------------------------------------------------------
 
 
-def _installed():
-    if not env.database_exists(DB):
-        return False
-    conn = env._connect(DB)
-    try:
-        with conn.cursor() as cr:
-            cr.execute(
-                "SELECT count(*) FROM ir_module_module WHERE name = ANY(%s) AND state = %s",
-                [env.MODULES, "installed"],
-            )
-            return cr.fetchone()[0] == len(env.MODULES)
-    finally:
-        conn.close()
-
-
 def prepare_database(reuse):
     """``coka_bench_import`` with the five modules installed without demo data."""
     env.ensure_postgres()
     env.ensure_role()
     WORK.mkdir(parents=True, exist_ok=True)
     env.write_config(CONFIG, DATA_DIR, without_demo="all", max_cron_threads=0)
-    if reuse and _installed():
+    if reuse and database.installed(DB):
         say(f"reusing database {DB}")
         return
     say(f"creating database {DB} (five modules, no demo data)")
@@ -156,7 +142,7 @@ def prepare_database(reuse):
     )
     started = time.monotonic()
     result = subprocess.run(command, check=False)
-    if result.returncode or not _installed():
+    if result.returncode or not database.installed(DB):
         env.fail(f"installing the modules into {DB} failed; see {log}")
     say(f"installed in {time.monotonic() - started:.0f} s")
 

@@ -55,12 +55,7 @@ OLD_SQL = (
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--partners",
-        type=int,
-        default=1_000_000,
-        help="partners loaded in the bench database (default 1,000,000)",
-    )
+    common.add_database_arguments(parser)
     parser.add_argument(
         "--lookups",
         type=common.positive,
@@ -75,16 +70,6 @@ def parse_args():
         type=common.positive,
         default=4,
         help="interleaved rounds, A B C then C B A; the figures pool them (default 4)",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help=f"keep {BENCH_DB} (modules and loaded rows) from a previous run",
-    )
-    parser.add_argument(
-        "--upgrade",
-        action="store_true",
-        help="with --reuse: update the five modules first (picks up new tables and fields)",
     )
     return parser.parse_args()
 
