@@ -29,5 +29,16 @@
     "demo": [
         "demo/coka_pbx_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "coka_pbx/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "coka_pbx/static/tests/**/*.test.js",
+        ],
+        "web.assets_tests": [
+            "coka_pbx/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

@@ -12,3 +12,4 @@ from . import coka_pbx_extension
 from . import coka_pbx_call
 from . import coka_pbx_event
 from . import coka_pbx_sticky_rule
+from . import ir_http

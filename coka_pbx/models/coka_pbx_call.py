@@ -573,6 +573,30 @@ class CokaPbxCall(models.Model):
             "note": self.note or "",
         }
 
+    @api.model
+    def _coka_recent_calls(self, limit):
+        """The last calls of the current agent, newest first, for the dial pad's call back.
+
+        :param int limit: how many
+        :return: a list of ``{"id", "number", "partner", "direction", "status", "date"}``
+        """
+        calls = self.search(
+            [("user_id", "=", self.env.uid), ("customer_number", "!=", False)], limit=limit
+        )
+        return [
+            {
+                "id": call.id,
+                "number": call.customer_number,
+                "partner": {"id": call.partner_id.id, "name": call.partner_id.name}
+                if call.partner_id
+                else None,
+                "direction": call.direction,
+                "status": call.status,
+                "date": fields.Datetime.to_string(call.start_date) if call.start_date else None,
+            }
+            for call in calls
+        ]
+
     def _coka_check_actor(self, message):
         """Agents act on their own calls only; managers on every call they can read.
 

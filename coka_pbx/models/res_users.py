@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+RECENT_CALLS = 10
 
 
 class ResUsers(models.Model):
@@ -27,3 +30,40 @@ class ResUsers(models.Model):
         for user in self:
             user.coka_agent_status = "off" if user.coka_agent_status == "on" else "on"
         return True
+
+    def coka_set_agent_status(self, status):
+        """The agent switches himself ON or OFF from the systray (SPEC PBX-2).
+
+        Allowed on oneself only: a manager changes another agent from the user's form. The
+        extensions' stored ``agent_on`` follows in the same transaction, so the routing API
+        skips an OFF agent as soon as the request commits.
+
+        :param str status: ``"on"`` or ``"off"``
+        :return: the agent's workspace, see :meth:`coka_agent_workspace`
+        :raise AccessError: on another user
+        :raise UserError: for an unknown status
+        """
+        self.ensure_one()
+        if self != self.env.user:
+            raise AccessError(self.env._("You can only change your own agent status."))
+        if status not in ("on", "off"):
+            raise UserError(self.env._("Unknown agent status: %(status)s.", status=status))
+        self.coka_agent_status = status
+        return self.coka_agent_workspace()
+
+    @api.model
+    def coka_agent_workspace(self):
+        """What the systray and the dial pad show to the current user.
+
+        :return: ``{"status", "extensions": [numbers], "recent_calls": [...]}``;
+            ``extensions`` is empty for a user who is no agent (the systray hides itself)
+        """
+        user = self.env.user
+        extensions = user.coka_extension_ids.filtered("active")
+        return {
+            "status": user.coka_agent_status,
+            "extensions": extensions.mapped("number"),
+            "recent_calls": self.env["coka.pbx.call"]._coka_recent_calls(RECENT_CALLS)
+            if extensions
+            else [],
+        }
