@@ -3,6 +3,7 @@ import { browser } from "@web/core/browser/browser";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { originateCall, refusalMessage } from "../click_to_call";
@@ -75,7 +76,7 @@ export class AgentStatus extends Component {
         const status = this.isOn ? "off" : "on";
         try {
             const workspace = await this.orm.call("res.users", "coka_set_agent_status", [
-                [session.uid ?? session.user_id],
+                [user.userId],
                 status,
             ]);
             this.applyWorkspace(workspace);
