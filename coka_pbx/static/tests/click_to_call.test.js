@@ -1,11 +1,11 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { animationFrame } from "@odoo/hoot-mock";
+import { mailModels, startServer } from "@mail/../tests/mail_test_helpers";
 import {
     contains,
     defineModels,
     fields,
     makeServerError,
-    models,
     mountView,
     onRpc,
     patchWithCleanup,
@@ -16,14 +16,18 @@ import { phoneFieldContact } from "@coka_pbx/phone_field/phone_field";
 
 describe.current.tags("desktop");
 
-class Partner extends models.Model {
-    _name = "res.partner";
-    name = fields.Char();
+class ResPartner extends mailModels.ResPartner {
     mobile = fields.Char();
-    _records = [{ id: 3, name: "Đặng Thu Hà", mobile: "0912 000 555" }];
 }
 
-defineModels([Partner]);
+defineModels({ ...mailModels, ResPartner });
+
+async function mountContact() {
+    const pyEnv = await startServer();
+    const resId = pyEnv["res.partner"].create({ name: "Đặng Thu Hà", mobile: "0912 000 555" });
+    await mountView({ type: "form", resModel: "res.partner", resId, arch: FORM });
+    return resId;
+}
 
 const FORM = `<form><field name="name"/><field name="mobile" widget="phone"/></form>`;
 
@@ -34,20 +38,20 @@ test("a contact's phone field confirms, then calls through the server", async ()
         expect.step(`${params.number}|${params.partner_id}`);
         return { id: 9, status: "ringing" };
     });
-    await mountView({ type: "form", resModel: "res.partner", resId: 3, arch: FORM });
+    const resId = await mountContact();
     await contains(".o_field_widget[name=mobile] .o_coka_call_button").click();
     expect(".modal-body").toHaveText("Call Đặng Thu Hà at 0912 000 555?");
     expect.verifySteps([]);
     await contains(".modal-footer .btn-primary").click();
     await animationFrame();
-    expect.verifySteps(["0912 000 555|3"]);
+    expect.verifySteps([`0912 000 555|${resId}`]);
     expect(".o_notification").toHaveText(/Calling Đặng Thu Hà \(0912 000 555\)/);
 });
 
 test("cancelling the confirmation calls nobody", async () => {
     patchWithCleanup(session, { coka_agent: { status: "on", extensions: ["101"] } });
     onRpc("/coka_pbx/call/originate", () => expect.step("originate"));
-    await mountView({ type: "form", resModel: "res.partner", resId: 3, arch: FORM });
+    await mountContact();
     await contains(".o_coka_call_button").click();
     await contains(".modal-footer .btn-secondary").click();
     expect(".modal").toHaveCount(0);
@@ -59,7 +63,7 @@ test("Do-Not-Contact refusal shows its reason as a notification", async () => {
     onRpc("/coka_pbx/call/originate", () => {
         throw makeServerError({ message: "Đặng Thu Hà asked not to be called." });
     });
-    await mountView({ type: "form", resModel: "res.partner", resId: 3, arch: FORM });
+    await mountContact();
     await contains(".o_coka_call_button").click();
     await contains(".modal-footer .btn-primary").click();
     await animationFrame();
@@ -68,7 +72,7 @@ test("Do-Not-Contact refusal shows its reason as a notification", async () => {
 });
 
 test("no call button for a user without extension", async () => {
-    await mountView({ type: "form", resModel: "res.partner", resId: 3, arch: FORM });
+    await mountContact();
     expect(".o_field_widget[name=mobile] input").toHaveCount(1);
     expect(".o_coka_call_button").toHaveCount(0);
 });
