@@ -67,11 +67,11 @@ export function confirmAndCall(services, target) {
         services.dialog.add(
             ConfirmationDialog,
             {
-                title: _t("Call"),
+                title: _t("Confirm the call"),
                 body: target.partnerName
                     ? _t("Call %(name)s at %(number)s?", { name: target.partnerName, number })
                     : _t("Call %(number)s?", { number }),
-                confirmLabel: _t("Call"),
+                confirmLabel: _t("Call now"),
                 confirm: async () => resolve(await originateCall(services, { ...target, number })),
                 cancel: () => resolve(null),
             },
