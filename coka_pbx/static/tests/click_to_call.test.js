@@ -83,3 +83,19 @@ test("the contact of a lead's phone is its customer", () => {
     const newLead = { resModel: "crm.lead", data: { partner_id: false, contact_name: "Chị Lan" } };
     expect(phoneFieldContact(newLead)).toEqual({ partnerId: undefined, partnerName: "Chị Lan" });
 });
+
+test("a list's phone column calls without opening the row", async () => {
+    patchWithCleanup(session, { coka_agent: { status: "on", extensions: ["101"] } });
+    const pyEnv = await startServer();
+    pyEnv["res.partner"].create({ name: "Đặng Thu Hà", mobile: "0912 000 555" });
+    await mountView({
+        type: "list",
+        resModel: "res.partner",
+        arch: `<list><field name="name"/><field name="mobile" widget="phone"/></list>`,
+        domain: [["mobile", "=", "0912 000 555"]],
+        selectRecord: () => expect.step("row opened"),
+    });
+    await contains(".o_data_row .o_coka_call_button").click();
+    expect(".modal-body").toHaveText("Call Đặng Thu Hà at 0912 000 555?");
+    expect.verifySteps([]);
+});
