@@ -75,16 +75,17 @@ class Browser:
         )
 
     def _page_socket_url(self):
+        last_error = None
         for _attempt in range(100):
             try:
                 pages = requests.get(f"http://127.0.0.1:{self.port}/json/list", timeout=2).json()
                 for page in pages:
                     if page.get("type") == "page":
                         return page["webSocketDebuggerUrl"]
-            except requests.RequestException:
-                pass
+            except requests.RequestException as error:
+                last_error = error
             time.sleep(0.2)
-        env.fail("Chromium did not open its DevTools port.")
+        env.fail(f"Chromium did not open its DevTools port ({last_error}).")
 
     def send(self, method, **params):
         message_id = next(self.ids)
@@ -194,17 +195,18 @@ def start_odoo():
         )
     )
     url = f"http://127.0.0.1:{port}"
+    last_error = None
     for _attempt in range(300):
+        if process.poll() is not None:
+            env.fail(f"Odoo stopped at start (see {log}).")
         try:
             if requests.get(f"{url}/web/health", timeout=2).ok:
                 return process, url
-        except requests.RequestException:
-            pass
-        if process.poll() is not None:
-            env.fail(f"Odoo stopped at start (see {log}).")
+        except requests.RequestException as error:
+            last_error = error
         time.sleep(0.5)
     process.terminate()
-    env.fail("Odoo did not answer within 150 s.")
+    env.fail(f"Odoo did not answer within 150 s ({last_error}).")
 
 
 def capture(browser, odoo, lang, number):
