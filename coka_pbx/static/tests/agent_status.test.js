@@ -12,7 +12,7 @@ import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { MainComponentsContainer } from "@web/core/main_components_container";
 import { session } from "@web/session";
 
-import { AgentStatus, cleanDialNumber } from "@coka_pbx/agent_status/agent_status";
+import { AgentStatus, agentStatusItem, cleanDialNumber } from "@coka_pbx/agent_status/agent_status";
 import { isRingMuted, RING_MUTED_KEY, setRingMuted } from "@coka_pbx/agent_status/ring_preference";
 
 describe.current.tags("desktop");
@@ -131,4 +131,11 @@ test("the ring mute toggle is stored for the incoming popup", async () => {
     expect(".o_coka_ring_toggle").toHaveAttribute("data-muted", "1");
     await contains(".o_coka_ring_toggle").click();
     expect(isRingMuted()).toBe(false);
+});
+
+test("the systray item shows for agents only", () => {
+    patchWithCleanup(session, { coka_agent: undefined });
+    expect(agentStatusItem.isDisplayed()).toBe(false);
+    patchWithCleanup(session, { coka_agent: { status: "off", extensions: ["103"] } });
+    expect(agentStatusItem.isDisplayed()).toBe(true);
 });
