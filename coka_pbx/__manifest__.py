@@ -29,5 +29,16 @@
     "demo": [
         "demo/coka_pbx_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "coka_pbx/static/src/call_state.js",
+            "coka_pbx/static/src/call_service.js",
+            "coka_pbx/static/src/call_panel/**/*",
+            "coka_pbx/static/src/incoming_call/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "coka_pbx/static/tests/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

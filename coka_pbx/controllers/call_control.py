@@ -16,6 +16,11 @@ class CokaPbxCallControl(http.Controller):
         """The agent's live calls and pending wrap-ups, for the panel after a reload."""
         return request.env["coka.pbx.call"]._coka_open_calls()
 
+    @http.route("/coka_pbx/call/extensions", type="json", auth="user")
+    def extensions(self):
+        """The extensions the panel can transfer a call to."""
+        return request.env["coka.pbx.extension"]._coka_transfer_targets()
+
     @http.route("/coka_pbx/call/<int:call_id>/control", type="json", auth="user")
     def control(self, call_id, action, argument=None):
         call = request.env["coka.pbx.call"].browse(call_id)

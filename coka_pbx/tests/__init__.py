@@ -11,3 +11,4 @@ from . import test_default_hotline
 from . import test_call_rpc
 from . import test_crons
 from . import test_agent_workspace
+from . import test_js

@@ -170,3 +170,8 @@ class TestAgentWorkspace(CokaPbxCase):
         self.assertEqual(
             rows, {self.agent_1.partner_id.id: [("coka_pbx/call_closed", {"id": call.id})]}
         )
+
+    def test_transfer_targets_are_the_companys_other_extensions(self):
+        targets = self.env["coka.pbx.extension"].with_user(self.agent_1)._coka_transfer_targets()
+        self.assertEqual([t["number"] for t in targets], ["202"])
+        self.assertEqual(targets[0]["agent"], self.agent_2.name)
