@@ -37,7 +37,10 @@
             "coka_pbx/static/src/incoming_call/**/*",
         ],
         "web.assets_unit_tests": [
-            "coka_pbx/static/tests/**/*",
+            "coka_pbx/static/tests/*.test.js",
+        ],
+        "web.assets_tests": [
+            "coka_pbx/static/tests/tours/*.js",
         ],
     },
     "post_init_hook": "post_init_hook",

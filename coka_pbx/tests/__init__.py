@@ -12,3 +12,4 @@ from . import test_call_rpc
 from . import test_crons
 from . import test_agent_workspace
 from . import test_js
+from . import test_tours

@@ -25,8 +25,9 @@ export class CokaCallPanel extends Component {
         onWillUnmount(() => clearInterval(timer));
     }
 
+    /** The newest call (read through this component's reactive state, so it re-renders). */
     get call() {
-        return this.coka.calls[0];
+        return Object.values(this.live.calls).sort((a, b) => b.id - a.id)[0];
     }
 
     get timer() {

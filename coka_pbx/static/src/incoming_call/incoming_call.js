@@ -18,8 +18,9 @@ export class CokaIncomingCall extends Component {
         this.form = useState({ name: "", email: "", customer_type: "prospect" });
     }
 
+    /** The newest incoming call (read through this component's reactive state). */
     get call() {
-        return this.coka.incoming[0];
+        return Object.values(this.live.incoming).sort((a, b) => b.id - a.id)[0];
     }
 
     openPartner(id) {
