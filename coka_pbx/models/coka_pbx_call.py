@@ -190,18 +190,93 @@ class CokaPbxCall(models.Model):
 
         The notifications target the agent's partner channel (``res.users._bus_send``), so no
         other agent, of this company or another, receives them; Odoo's bus inserts them in
-        one statement when the transaction commits.
+        one statement when the transaction commits. On the webhook path (PERF-2) the panel
+        data is read in one statement (:meth:`_coka_panel_row`).
 
         :param dict event: the parsed PBX event that changed the call, if any
         """
         self.ensure_one()
-        agent = self.user_id
-        data = self._coka_panel_data()
+        agent_partner, data = self._coka_panel_row()
         if event and event["event"] == "call.ringing" and self.direction == "inbound":
             # The card is read with the agent's rights: he sees what he may read, no more.
-            card = self.with_user(agent).sudo(False)._coka_caller_card()
-            agent._bus_send("coka_pbx/incoming_call", {**data, "caller_card": card})
-        agent._bus_send("coka_pbx/call_state", data)
+            card = self.with_user(self.user_id).sudo(False)._coka_caller_card()
+            agent_partner._bus_send("coka_pbx/incoming_call", {**data, "caller_card": card})
+        agent_partner._bus_send("coka_pbx/call_state", data)
+
+    def _coka_panel_row(self):
+        """The agent's partner and :meth:`_coka_panel_data`, read in one statement.
+
+        :return: ``(res.partner, dict)``
+        """
+        self.ensure_one()
+        [row] = self._coka_execute(
+            SQL(
+                """
+                SELECT u.partner_id, c.provider_call_id, c.status, c.direction,
+                       c.customer_number, p.id, p.name, p.coka_customer_type, e.number,
+                       c.start_date, c.answer_date, c.end_date, c.held, c.muted, c.note
+                  FROM coka_pbx_call c
+                  JOIN res_users u ON u.id = c.user_id
+                  LEFT JOIN res_partner p ON p.id = c.partner_id
+                  LEFT JOIN coka_pbx_extension e ON e.id = c.extension_id
+                 WHERE c.id = %s
+                """,
+                self.id,
+            )
+        )
+        keys = (
+            "provider_call_id",
+            "status",
+            "direction",
+            "customer_number",
+            "partner_id",
+            "partner_name",
+            "customer_type",
+            "extension",
+            "start_date",
+            "answer_date",
+            "end_date",
+            "held",
+            "muted",
+            "note",
+        )
+        values = dict(zip(keys, row[1:], strict=True))
+        return self.env["res.partner"].browse(row[0]), self._coka_panel_payload(values)
+
+    def _coka_panel_payload(self, values):
+        """The panel data of the call from its raw ``values`` (``False`` or ``None`` unset)."""
+        self.ensure_one()
+
+        def iso(value):
+            return value.isoformat() + "Z" if value else False
+
+        note = values["note"] or ""
+        return {
+            "id": self.id,
+            "provider_call_id": values["provider_call_id"] or False,
+            "status": values["status"],
+            "direction": values["direction"],
+            "customer_number": values["customer_number"] or False,
+            "partner": {
+                "id": values["partner_id"],
+                "name": values["partner_name"],
+                "customer_type": values["customer_type"] or False,
+            }
+            if values["partner_id"]
+            else None,
+            "extension": values["extension"] or False,
+            "start_date": iso(values["start_date"]),
+            "answer_date": iso(values["answer_date"]),
+            "end_date": iso(values["end_date"]),
+            "held": bool(values["held"]),
+            "muted": bool(values["muted"]),
+            "note": note,
+            "needs_wrapup": bool(
+                values["answer_date"]
+                and values["status"] not in ("ringing", "in_progress")
+                and not note.strip()
+            ),
+        }
 
     def _coka_caller_card(self):
         """Who is calling, for the incoming popup: the contact's card
@@ -210,15 +285,6 @@ class CokaPbxCall(models.Model):
         if not self.partner_id:
             return None
         return self.partner_id._coka_caller_card(exclude_call=self)
-
-    def _coka_needs_wrapup(self):
-        """The agent answered this call, it is over, and it has no note yet (SPEC PBX-9)."""
-        self.ensure_one()
-        return bool(
-            self.answer_date
-            and self.status not in ("ringing", "in_progress")
-            and not (self.note or "").strip()
-        )
 
     @api.model
     def _coka_open_calls(self):
@@ -671,32 +737,24 @@ class CokaPbxCall(models.Model):
         """
         self.ensure_one()
         partner = self.partner_id
-
-        def iso(value):
-            return value.isoformat() + "Z" if value else False
-
-        return {
-            "id": self.id,
-            "provider_call_id": self.provider_call_id,
-            "status": self.status,
-            "direction": self.direction,
-            "customer_number": self.customer_number,
-            "partner": {
-                "id": partner.id,
-                "name": partner.name,
-                "customer_type": partner.coka_customer_type or False,
+        return self._coka_panel_payload(
+            {
+                "provider_call_id": self.provider_call_id,
+                "status": self.status,
+                "direction": self.direction,
+                "customer_number": self.customer_number,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "customer_type": partner.coka_customer_type,
+                "extension": self.extension_id.number,
+                "start_date": self.start_date,
+                "answer_date": self.answer_date,
+                "end_date": self.end_date,
+                "held": self.held,
+                "muted": self.muted,
+                "note": self.note,
             }
-            if partner
-            else None,
-            "extension": self.extension_id.number,
-            "start_date": iso(self.start_date),
-            "answer_date": iso(self.answer_date),
-            "end_date": iso(self.end_date),
-            "held": self.held,
-            "muted": self.muted,
-            "note": self.note or "",
-            "needs_wrapup": self._coka_needs_wrapup(),
-        }
+        )
 
     def _coka_check_actor(self, message):
         """Agents act on their own calls only; managers on every call they can read.
