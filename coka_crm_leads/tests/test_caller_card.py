@@ -11,9 +11,9 @@ class TestCallerCardLeads(TransactionCase):
         agent = new_test_user(env, login="card_agent", groups="coka_pbx.group_agent")
         other = new_test_user(env, login="card_agent_2", groups="coka_pbx.group_agent")
         partner = env["res.partner"].create({"name": "Lê Minh Tâm", "mobile": "0905333444"})
-        won = env["crm.stage"].search([("is_won", "=", True)], limit=1) or env[
-            "crm.stage"
-        ].create({"name": "Won", "is_won": True})
+        won = env["crm.stage"].search([("is_won", "=", True)], limit=1) or env["crm.stage"].create(
+            {"name": "Won", "is_won": True}
+        )
         leads = env["crm.lead"].create(
             [
                 {"name": "Mua máy lọc nước", "partner_id": partner.id, "user_id": agent.id},
