@@ -70,7 +70,8 @@ export const cokaCallService = {
         function onCallState(payload) {
             applyCallState(state.calls, payload);
             const incoming = state.incoming[payload.id];
-            if (incoming && !isLive(payload)) {
+            // Answered (in progress) or over: the popup has done its job.
+            if (incoming && payload.status !== "ringing") {
                 delete state.incoming[payload.id];
             } else if (incoming) {
                 Object.assign(incoming, payload);
