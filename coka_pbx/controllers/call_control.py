@@ -31,7 +31,7 @@ class CokaPbxCallControl(http.Controller):
     def note(self, call_id, note):
         call = request.env["coka.pbx.call"].browse(call_id)
         call._coka_save_note(note)
-        call._coka_close_popup()
+        call._coka_wrapped_up()
         return call._coka_panel_data()
 
     @http.route("/coka_pbx/call/<int:call_id>/link", type="json", auth="user")

@@ -317,6 +317,16 @@ class CokaPbxCall(models.Model):
         self.env.user._bus_send("coka_pbx/call_closed", {"id": self.id})
         return True
 
+    def _coka_wrapped_up(self):
+        """After the note is saved: the agent's tabs get the call with its note, then close
+        it (``coka_pbx/call_state`` then ``coka_pbx/call_closed``)."""
+        self.ensure_one()
+        if self.user_id:
+            self.env.flush_all()
+            self._coka_notify_agent()
+            self.user_id._bus_send("coka_pbx/call_closed", {"id": self.id})
+        return True
+
     def _coka_quick_create_partner(self, values):
         """Create the contact of an unknown caller from the popup and link it to the call.
 

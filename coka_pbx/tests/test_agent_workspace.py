@@ -175,3 +175,17 @@ class TestAgentWorkspace(CokaPbxCase):
         targets = self.env["coka.pbx.extension"].with_user(self.agent_1)._coka_transfer_targets()
         self.assertEqual([t["number"] for t in targets], ["202"])
         self.assertEqual(targets[0]["agent"], self.agent_2.name)
+
+    def test_saved_note_closes_the_call_in_every_tab(self):
+        call = self._create_call(
+            self.agent_1, answer_date="2026-11-20 08:00:05", end_date="2026-11-20 08:01:05"
+        )
+        call.with_user(self.agent_1)._coka_save_note("Đã tư vấn")
+        self._clear_bus()
+        call.with_user(self.agent_1)._coka_wrapped_up()
+        rows = self._bus()[self.agent_1.partner_id.id]
+        self.assertEqual(
+            [kind for kind, _payload in rows], ["coka_pbx/call_state", "coka_pbx/call_closed"]
+        )
+        self.assertEqual(rows[0][1]["note"], "Đã tư vấn")
+        self.assertFalse(rows[0][1]["needs_wrapup"])
