@@ -1,1 +1,2 @@
 from . import test_ticket
+from . import test_caller_card

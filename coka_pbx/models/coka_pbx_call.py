@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
@@ -177,7 +178,187 @@ class CokaPbxCall(models.Model):
             call._coka_update_row(values, state)
         if event["event"] == "call.ended":
             call._coka_on_call_ended()
+        if call.user_id:
+            call._coka_notify_agent(event)
         return {"ok": True, "call_id": call.id}
+
+    # The agent's workspace over Odoo's bus (SPEC PBX-8, PBX-9) ---------------------------
+
+    def _coka_notify_agent(self, event=None):
+        """Tell the call's agent, and him only, what the call is now: ``coka_pbx/call_state``;
+        for an inbound ``call.ringing`` also ``coka_pbx/incoming_call`` with the caller's card.
+
+        The notifications target the agent's partner channel (``res.users._bus_send``), so no
+        other agent, of this company or another, receives them; Odoo's bus inserts them in
+        one statement when the transaction commits. On the webhook path (PERF-2) the panel
+        data is read in one statement (:meth:`_coka_panel_row`).
+
+        :param dict event: the parsed PBX event that changed the call, if any
+        """
+        self.ensure_one()
+        agent_partner, data = self._coka_panel_row()
+        if event and event["event"] == "call.ringing" and self.direction == "inbound":
+            # The card is read with the agent's rights: he sees what he may read, no more.
+            card = self.with_user(self.user_id).sudo(False)._coka_caller_card()
+            agent_partner._bus_send("coka_pbx/incoming_call", {**data, "caller_card": card})
+        agent_partner._bus_send("coka_pbx/call_state", data)
+
+    def _coka_panel_row(self):
+        """The agent's partner and :meth:`_coka_panel_data`, read in one statement.
+
+        :return: ``(res.partner, dict)``
+        """
+        self.ensure_one()
+        [row] = self._coka_execute(
+            SQL(
+                """
+                SELECT u.partner_id, c.provider_call_id, c.status, c.direction,
+                       c.customer_number, p.id, p.name, p.coka_customer_type, e.number,
+                       c.start_date, c.answer_date, c.end_date, c.held, c.muted, c.note
+                  FROM coka_pbx_call c
+                  JOIN res_users u ON u.id = c.user_id
+                  LEFT JOIN res_partner p ON p.id = c.partner_id
+                  LEFT JOIN coka_pbx_extension e ON e.id = c.extension_id
+                 WHERE c.id = %s
+                """,
+                self.id,
+            )
+        )
+        keys = (
+            "provider_call_id",
+            "status",
+            "direction",
+            "customer_number",
+            "partner_id",
+            "partner_name",
+            "customer_type",
+            "extension",
+            "start_date",
+            "answer_date",
+            "end_date",
+            "held",
+            "muted",
+            "note",
+        )
+        values = dict(zip(keys, row[1:], strict=True))
+        return self.env["res.partner"].browse(row[0]), self._coka_panel_payload(values)
+
+    def _coka_panel_payload(self, values):
+        """The panel data of the call from its raw ``values`` (``False`` or ``None`` unset)."""
+        self.ensure_one()
+
+        def iso(value):
+            return value.isoformat() + "Z" if value else False
+
+        note = values["note"] or ""
+        return {
+            "id": self.id,
+            "provider_call_id": values["provider_call_id"] or False,
+            "status": values["status"],
+            "direction": values["direction"],
+            "customer_number": values["customer_number"] or False,
+            "partner": {
+                "id": values["partner_id"],
+                "name": values["partner_name"],
+                "customer_type": values["customer_type"] or False,
+            }
+            if values["partner_id"]
+            else None,
+            "extension": values["extension"] or False,
+            "start_date": iso(values["start_date"]),
+            "answer_date": iso(values["answer_date"]),
+            "end_date": iso(values["end_date"]),
+            "held": bool(values["held"]),
+            "muted": bool(values["muted"]),
+            "note": note,
+            "needs_wrapup": bool(
+                values["answer_date"]
+                and values["status"] not in ("ringing", "in_progress")
+                and not note.strip()
+            ),
+        }
+
+    def _coka_caller_card(self):
+        """Who is calling, for the incoming popup: the contact's card
+        (``res.partner._coka_caller_card``), or ``None`` for an unknown number."""
+        self.ensure_one()
+        if not self.partner_id:
+            return None
+        return self.partner_id._coka_caller_card(exclude_call=self)
+
+    @api.model
+    def _coka_open_calls(self):
+        """The current agent's calls his panel shows after a reload: those still ringing or
+        in progress, and the answered ones that ended without a note (pending wrap-ups), of
+        the last 12 hours, newest first.
+
+        :return: list of :meth:`_coka_panel_data`
+        """
+        since = fields.Datetime.now() - timedelta(hours=12)
+        calls = self.search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("start_date", ">=", since),
+                "|",
+                ("status", "in", ("ringing", "in_progress")),
+                "&",
+                ("answer_date", "!=", False),
+                ("note", "in", (False, "")),
+            ],
+            limit=10,
+        )
+        return [call._coka_panel_data() for call in calls]
+
+    def _coka_close_popup(self):
+        """The agent acted on his incoming popup in one tab (answered, dismissed): his other
+        tabs close it too (``coka_pbx/call_closed``)."""
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can close it."))
+        self.env.user._bus_send("coka_pbx/call_closed", {"id": self.id})
+        return True
+
+    def _coka_wrapped_up(self):
+        """After the note is saved: the agent's tabs get the call with its note, then close
+        it (``coka_pbx/call_state`` then ``coka_pbx/call_closed``)."""
+        self.ensure_one()
+        if self.user_id:
+            self.env.flush_all()
+            self._coka_notify_agent()
+            self.user_id._bus_send("coka_pbx/call_closed", {"id": self.id})
+        return True
+
+    def _coka_quick_create_partner(self, values):
+        """Create the contact of an unknown caller from the popup and link it to the call.
+
+        :param dict values: ``name`` (required), ``email``, ``customer_type``; the number is
+            the call's
+        :return: the new ``res.partner``
+        """
+        self.ensure_one()
+        self._coka_check_actor(self.env._("Only the agent on the call can create its contact."))
+        name = (values.get("name") or "").strip()
+        if not name:
+            raise UserError(self.env._("Give the caller's name."))
+        types = dict(self.env["res.partner"]._fields["coka_customer_type"].selection)
+        customer_type = values.get("customer_type") or "prospect"
+        if customer_type not in types:
+            raise UserError(self.env._("%(type)s is not a customer type.", type=str(customer_type)))
+        key = phone.to_e164(self.customer_number or "")
+        vals = {
+            "name": name,
+            "email": (values.get("email") or "").strip() or False,
+            "coka_customer_type": customer_type,
+            "coka_source": "phone",
+            "company_id": self.company_id.id,
+        }
+        if key:
+            vals["mobile" if phone.is_mobile(key) else "phone"] = phone.to_display(key)
+        # sudo: agents read contacts without creating them; this one is the caller of his
+        # own call (checked above), made with the values above only.
+        partner = self.env["res.partner"].sudo().create(vals).sudo(False)
+        self._coka_link({"partner_id": partner.id})
+        self.env.user._bus_send("coka_pbx/call_state", self._coka_panel_data())
+        return partner
 
     @api.model
     def _coka_locked_state(self, provider, company, event):
@@ -553,25 +734,37 @@ class CokaPbxCall(models.Model):
                 "partner_id": partner.id if partner else False,
             }
         )
-        return call.sudo(False)
+        call = call.sudo(False)
+        # The panel opens from this notification, in every tab of the agent.
+        self.env.user._bus_send("coka_pbx/call_state", call._coka_panel_data())
+        return call
 
     def _coka_panel_data(self):
-        """What the agent's call panel shows."""
+        """What the agent's call panel shows, sent over the bus and by the JSON routes.
+
+        ``status`` is the call's; ``needs_wrapup`` tells the panel it cannot close before a
+        note; dates are UTC ISO strings (``False`` when unset).
+        """
         self.ensure_one()
-        return {
-            "id": self.id,
-            "provider_call_id": self.provider_call_id,
-            "status": self.status,
-            "direction": self.direction,
-            "customer_number": self.customer_number,
-            "partner": {"id": self.partner_id.id, "name": self.partner_id.name}
-            if self.partner_id
-            else None,
-            "extension": self.extension_id.number,
-            "held": self.held,
-            "muted": self.muted,
-            "note": self.note or "",
-        }
+        partner = self.partner_id
+        return self._coka_panel_payload(
+            {
+                "provider_call_id": self.provider_call_id,
+                "status": self.status,
+                "direction": self.direction,
+                "customer_number": self.customer_number,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "customer_type": partner.coka_customer_type,
+                "extension": self.extension_id.number,
+                "start_date": self.start_date,
+                "answer_date": self.answer_date,
+                "end_date": self.end_date,
+                "held": self.held,
+                "muted": self.muted,
+                "note": self.note,
+            }
+        )
 
     @api.model
     def _coka_recent_calls(self, limit):

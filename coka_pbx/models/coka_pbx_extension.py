@@ -152,3 +152,26 @@ class CokaPbxExtension(models.Model):
                 connection.autocommit = False
                 connection.isolation_level = level
                 connection.readonly = readonly
+
+    @api.model
+    def _coka_transfer_targets(self):
+        """The company's other active extensions a call can be transferred to, with their
+        agent's name and status, for the call panel (SPEC PBX-8).
+
+        :return: list of dicts ``number``, ``agent``, ``status``
+        """
+        extensions = self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("user_id", "!=", self.env.uid),
+            ],
+            order="number",
+        )
+        return [
+            {
+                "number": extension.number,
+                "agent": extension.user_id.name or "",
+                "status": extension.user_id.coka_agent_status or "off",
+            }
+            for extension in extensions
+        ]

@@ -71,3 +71,41 @@ class ResPartner(models.Model):
     def action_coka_call_phone(self):
         """Click-to-call the phone (SPEC PBX-8): opens the call with its controls."""
         return self._coka_call(self.phone)
+
+    def _coka_caller_card(self, exclude_call=None):
+        """The caller's card of the incoming popup (SPEC PBX-9): name, customer type, owner,
+        his last 5 calls (the ringing one left out).
+
+        Hook: the leads module adds his open leads (``leads``).
+
+        :param exclude_call: the ``coka.pbx.call`` ringing now
+        :return: dict, read with the current user's rights
+        """
+        self.ensure_one()
+        Call = self.env["coka.pbx.call"]
+        domain = [("partner_id", "=", self.id)]
+        if exclude_call:
+            domain.append(("id", "!=", exclude_call.id))
+        statuses = dict(Call._fields["status"]._description_selection(self.env))
+        directions = dict(Call._fields["direction"]._description_selection(self.env))
+        types = dict(self._fields["coka_customer_type"]._description_selection(self.env))
+        calls = Call.search(domain, limit=5) if Call.has_access("read") else Call
+        return {
+            "id": self.id,
+            "name": self.name,
+            "customer_type": self.coka_customer_type or False,
+            "customer_type_label": types.get(self.coka_customer_type, ""),
+            "owner": self.user_id.name or False,
+            "calls": [
+                {
+                    "id": call.id,
+                    "date": call.start_date.isoformat() + "Z" if call.start_date else False,
+                    "direction": directions.get(call.direction, ""),
+                    "status": statuses.get(call.status, ""),
+                    "talk_seconds": call.talk_seconds,
+                    "note": call.note or "",
+                }
+                for call in calls
+            ],
+            "leads": [],
+        }

@@ -11,4 +11,7 @@ from . import test_default_hotline
 from . import test_call_rpc
 from . import test_crons
 from . import test_agent_workspace
+from . import test_call_notifications
 from . import test_agent_ui
+from . import test_js
+from . import test_tours

@@ -1,8 +1,20 @@
+import shutil
 from unittest.mock import patch
 
 from odoo.tests.common import TransactionCase, new_test_user
 
 from ..models.coka_pbx_extension import CokaPbxExtension
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def require_chromium():
+    """Fail (Odoo would skip the test) when no Chromium is installed: the browser tests are
+    part of the suite and the README names Debian's ``chromium`` as a prerequisite."""
+    if not any(shutil.which(name) for name in CHROMIUM_NAMES):
+        raise AssertionError(
+            "Chromium is required by the browser tests: install Debian's `chromium`."
+        )
 
 
 class CokaPbxCase(TransactionCase):

@@ -1,36 +1,21 @@
-import shutil
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.coka_pbx_extension import CokaPbxExtension
 from ..tools.pbx_client import GenericPbxClient
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-HOOT_SUITES = ("@coka_pbx/agent_status", "@coka_pbx/click_to_call")
-
-
-def hoot_id(name):
-    """The id Hoot gives a suite (the hash of web/tests/test_js.py)."""
-    value = 0
-    for char in name:
-        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
-    return f"{value:08x}"
-
+from .common import require_chromium
 
 @tagged("post_install", "-at_install")
 class TestAgentUi(HttpCase):
     """PBX-2, PBX-8 in the browser: the systray switch, the dial pad and click-to-call
-    (tours), and the Hoot unit tests of those components. Chromium is required: without it
-    these tests fail (Odoo would skip them)."""
+    (tours; the Hoot unit tests run in ``test_js``). Chromium is required: without it these
+    tests fail (Odoo would skip them)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not any(shutil.which(name) for name in CHROMIUM_NAMES):
-            raise AssertionError(
-                "Chromium is required by the browser tests: install Debian's `chromium`."
-            )
+        require_chromium()
         # The PBX core alone (billing, when installed, also asks for a seat).
         cls.startClassPatcher(
             patch.object(
@@ -58,18 +43,6 @@ class TestAgentUi(HttpCase):
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Đặng Thu Hà", "mobile": "0912 000 555"}
-        )
-
-    def test_hoot_unit_tests(self):
-        ids = "".join(f"&id={hoot_id(suite)}" for suite in HOOT_SUITES)
-        self.browser_js(
-            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000{ids}",
-            "",
-            "",
-            login="admin",
-            timeout=600,
-            success_signal="[HOOT] Test suite succeeded",
-            error_checker=lambda message: "[HOOT]" not in message,
         )
 
     def test_tour_agent_switches_off_then_on(self):
