@@ -170,7 +170,5 @@ class Browser:
 
 
 # The web client's bus (odoo.__WOWL_DEBUG__ is set by Odoo's own env in every mode): its
-# shared worker is connected to /websocket.
-BUS_CONNECTED = (
-    "odoo.__WOWL_DEBUG__?.root?.env?.services?.bus_service?.workerState === 'connected'"
-)
+# shared worker is connected to /websocket (WORKER_STATE.CONNECTED of @bus/workers).
+BUS_CONNECTED = "odoo.__WOWL_DEBUG__?.root?.env?.services?.bus_service?.workerState === 'CONNECTED'"
