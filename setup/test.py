@@ -16,6 +16,7 @@ Called by setup/test.sh with Odoo's own Python.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -177,6 +178,17 @@ def check_logs(logs, tally):
         )
 
 
+def ensure_chromium():
+    """The tours and browser tests need Chromium: stop at once, clearly, without it."""
+    chromium = os.environ.get("COKA_CHROMIUM") or shutil.which("chromium")
+    if not chromium or not os.access(chromium, os.X_OK):
+        env.fail(
+            "Chromium is required by the tours and the browser tests and was not found: "
+            "install Debian's package `chromium` (apt-get install chromium), or set "
+            "COKA_CHROMIUM to its path."
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--no-lint", action="store_true", help="skip ruff and pylint-odoo")
@@ -184,6 +196,7 @@ def main():
     args = parser.parse_args()
 
     env.ensure_requirements(env.ROOT / "requirements.txt", env.ROOT / "requirements-dev.txt")
+    ensure_chromium()
     env.ensure_postgres()
     env.ensure_role()
     WORK.mkdir(parents=True, exist_ok=True)
