@@ -151,6 +151,7 @@ class PbxSimulator:
         self._server = None
         self._thread = None
         self.demo = None  # a DemoControl when the simulator plays the demo (setup/pbx_sim.py)
+        self.id_prefix = "sim"  # of the provider call ids: sim-in-1, sim-out-2...
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class PbxSimulator:
 
     def _new_id(self, kind):
         with self._lock:
-            return f"sim-{kind}-{next(self._ids)}"
+            return f"{self.id_prefix}-{kind}-{next(self._ids)}"
 
     def _register(self, call_id, direction, extension, from_, to, hotline, reference=None):
         with self._lock:
@@ -568,6 +569,9 @@ class DemoControl:
         self.simulator = simulator
         self.hotline = hotline
         self.answered_at = {}
+        # The demo database outlives the simulator: call ids unique across its restarts, or
+        # Odoo would take a new "sim-in-1" for an event of the ended call of a previous run.
+        simulator.id_prefix = f"demo{uuid.uuid4().hex[:8]}"
 
     def handle(self, method, path, data):
         """(status, JSON answer) of one control request."""

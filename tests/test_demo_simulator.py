@@ -113,3 +113,15 @@ def test_ring_sh_without_simulator_says_so():
     code, _out, err = _ring(f"http://127.0.0.1:{coka_env.free_port()}", "101", CALLER)
     assert code == 1
     assert "no PBX simulator" in err and "setup/run.sh" in err
+
+
+def test_demo_call_ids_differ_across_simulator_restarts():
+    """The demo database outlives the simulator: a restarted one must not reuse a call id
+    (Odoo would take its call.ringing for an event of the previous run's ended call)."""
+    from .pbx_simulator import DemoControl, PbxSimulator
+
+    first, second = (PbxSimulator("http://127.0.0.1:1", "demo", "s") for _ in range(2))
+    DemoControl(first, "028 7300 1234")
+    DemoControl(second, "028 7300 1234")
+    assert first._new_id("in") != second._new_id("in")
+    assert PbxSimulator("http://127.0.0.1:1", "demo", "s")._new_id("out") == "sim-out-1"
