@@ -6,6 +6,7 @@ tests/pbx_simulator.py (standard library only), loaded from its file.
 """
 
 import argparse
+import contextlib
 import importlib.util
 import signal
 import sys
@@ -51,13 +52,12 @@ def main(argv=None):
         simulator = demo_simulator(args.odoo, args.port)
     except OSError as error:
         sys.exit(f"[coka] the PBX simulator cannot listen on 127.0.0.1:{args.port}: {error}")
-    print(f"[coka] PBX simulator of the demo on {simulator.url} (Odoo at {args.odoo})", flush=True)
+    sys.stdout.write(f"[coka] PBX simulator of the demo on {simulator.url} (Odoo at {args.odoo})\n")
+    sys.stdout.flush()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops it like SIGTERM
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     simulator.stop()
 
 

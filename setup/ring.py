@@ -34,9 +34,13 @@ def control(action, body=None):
         return error.code, json.loads(error.read() or b"{}")
 
 
+def say(text, stream=sys.stdout):
+    stream.write(f"{text}\n")
+
+
 def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__.strip())
+        say(__doc__.strip())
         return 0 if argv else 2
     if argv[0] == "calls":
         request = ("calls", None)
@@ -45,15 +49,15 @@ def main(argv):
     elif len(argv) == 2:
         request = ("ring", {"extension": argv[0], "from": argv[1]})
     else:
-        print(__doc__.strip(), file=sys.stderr)
+        say(__doc__.strip(), sys.stderr)
         return 2
     try:
         status, answer = control(*request)
     except (urllib.error.URLError, ConnectionError) as error:
         message = f"[coka] no PBX simulator at {SIM_URL} ({error}): start setup/run.sh"
-        print(message, file=sys.stderr)
+        say(message, sys.stderr)
         return 1
-    print(json.dumps(answer, indent=2, ensure_ascii=False))
+    say(json.dumps(answer, indent=2, ensure_ascii=False))
     return 0 if status == 200 else 1
 
 

@@ -7,6 +7,7 @@ connection never carries a later ``/websocket`` to the HTTP port) and pipes byte
 so a websocket upgrade passes through untouched.
 """
 
+import contextlib
 import logging
 import socket
 import threading
@@ -31,14 +32,12 @@ def _pipe(source, target):
     try:
         while chunk := source.recv(65536):
             target.sendall(chunk)
-    except OSError:
-        pass
+    except OSError as error:
+        _logger.debug("ws proxy: connection dropped: %s", error)
     finally:
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):  # already closed by the other side
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class WsProxy:
