@@ -1,9 +1,11 @@
-"""README command 1 (SPEC RUN-3): set up everything and serve Odoo on 127.0.0.1:8069.
+"""README command 1 (SPEC RUN-3): set up everything and serve Odoo on 127.0.0.1:8069, with the
+PBX simulator playing the demo provider on 127.0.0.1:8899 (issue 10.6), stopped with Odoo.
 
 Called by setup/run.sh with Odoo's own Python.
 """
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -11,6 +13,7 @@ import coka_env as env
 
 DB_NAME = os.environ.get("COKA_DB_NAME", "coka")
 HTTP_PORT = os.environ.get("COKA_HTTP_PORT", "8069")
+SIM_PORT = os.environ.get("COKA_PBX_SIM_PORT", "8899")  # the demo provider's api_url
 
 DEMO_LOGINS = [
     ("Administrator", "admin", "admin"),
@@ -48,13 +51,44 @@ def main(argv):
         env.fail(f"installing the suite in {DB_NAME} failed (see the log above).")
 
     url = f"http://127.0.0.1:{HTTP_PORT}"
+    simulator = start_simulator(url)
     env.out()
     env.out(f"COKA is served at {url}/web/login  (database {DB_NAME})")
     env.out("Demo logins (login / password):")
     for label, login, password in DEMO_LOGINS:
         env.out(f"  {label:<36} {login} / {password}")
+    env.out(f"PBX simulator of the demo: http://127.0.0.1:{SIM_PORT}")
+    env.out("  ring Hoa (101) from a number:   setup/ring.sh 101 0912345678")
+    env.out("  then:                           setup/ring.sh answer ; setup/ring.sh end")
     env.out("Stop with Ctrl+C.")
-    os.execv(sys.executable, env.odoo_command(config, "-d", DB_NAME, *argv))
+    sys.exit(serve(env.odoo_command(config, "-d", DB_NAME, *argv), simulator))
+
+
+def start_simulator(odoo_url):
+    """setup/pbx_sim.py in its own process, listening before Odoo starts."""
+    command = [sys.executable, str(env.ROOT / "setup" / "pbx_sim.py"), "--odoo", odoo_url]
+    simulator = subprocess.Popen([*command, "--port", SIM_PORT], stdout=subprocess.PIPE, text=True)
+    line = simulator.stdout.readline()  # its "listening" line, or nothing when it failed
+    if simulator.poll() is not None or not line:
+        simulator.wait()
+        env.fail(f"the PBX simulator did not start on port {SIM_PORT} (see above).")
+    env.out(line.rstrip())
+    return simulator
+
+
+def serve(command, simulator):
+    """Run Odoo until it stops (Ctrl+C reaches both), then stop the simulator."""
+    odoo = subprocess.Popen(command)
+    try:
+        while True:
+            try:
+                return odoo.wait()
+            except KeyboardInterrupt:
+                odoo.send_signal(signal.SIGINT)
+    finally:
+        if simulator.poll() is None:
+            simulator.terminate()
+        simulator.wait(timeout=10)
 
 
 if __name__ == "__main__":

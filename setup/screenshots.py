@@ -12,21 +12,18 @@ webhooks for extension 101 from a demo contact's number, the incoming-call popup
 not appear within a few seconds is reported and skipped. The agent's language is put back.
 """
 
-import base64
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 
 import requests
-import websocket
 
 import coka_env as env
+from browser import Browser, ChromiumMissing
 
 sys.path.insert(0, str(env.ROOT / "coka_pbx" / "tools"))
 from signature import sign  # noqa: E402  (the module's own signer, standard library only)
@@ -37,94 +34,6 @@ PROVIDER_CODE, HOTLINE, EXTENSION = "demo", "028 7300 1234", "101"
 LOGIN = PASSWORD = "hoa"
 WIDTH, HEIGHT = 1366, 768
 OUT = env.ROOT / "docs" / "screenshots"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-class Browser:
-    """Headless Chromium driven over the DevTools protocol (one page)."""
-
-    def __init__(self):
-        binary = next((shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)), None)
-        if not binary:
-            env.fail("Chromium is required: install Debian's `chromium`.")
-        self.port = env.free_port()
-        self.profile = tempfile.mkdtemp(prefix="coka_shots_")
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                f"--remote-debugging-port={self.port}",
-                f"--user-data-dir={self.profile}",
-                f"--window-size={WIDTH},{HEIGHT}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.socket = websocket.create_connection(self._page_socket_url(), timeout=30)
-        self.ids = iter(range(1, 1_000_000))
-        self.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=WIDTH,
-            height=HEIGHT,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-
-    def _page_socket_url(self):
-        last_error = None
-        for _attempt in range(100):
-            try:
-                pages = requests.get(f"http://127.0.0.1:{self.port}/json/list", timeout=2).json()
-                for page in pages:
-                    if page.get("type") == "page":
-                        return page["webSocketDebuggerUrl"]
-            except requests.RequestException as error:
-                last_error = error
-            time.sleep(0.2)
-        env.fail(f"Chromium did not open its DevTools port ({last_error}).")
-
-    def send(self, method, **params):
-        message_id = next(self.ids)
-        self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:
-            answer = json.loads(self.socket.recv())
-            if answer.get("id") == message_id:
-                if "error" in answer:
-                    raise RuntimeError(f"{method}: {answer['error']}")
-                return answer.get("result", {})
-
-    def evaluate(self, expression):
-        result = self.send("Runtime.evaluate", expression=expression, awaitPromise=True)
-        return result.get("result", {}).get("value")
-
-    def wait_for(self, selector, timeout=10.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.evaluate(f"!!document.querySelector({json.dumps(selector)})"):
-                return True
-            time.sleep(0.2)
-        return False
-
-    def click(self, selector):
-        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
-
-    def screenshot(self, path):
-        time.sleep(0.6)  # animations of dropdowns and notifications
-        data = self.send("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-        env.say(f"wrote {path.relative_to(env.ROOT)}")
-
-    def close(self):
-        try:
-            self.socket.close()
-        finally:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 class Odoo:
@@ -209,26 +118,32 @@ def start_odoo():
     env.fail(f"Odoo did not answer within 150 s ({last_error}).")
 
 
+def shoot(browser, name):
+    time.sleep(0.6)  # animations of dropdowns and notifications
+    browser.screenshot(OUT / name)
+    env.say(f"wrote {(OUT / name).relative_to(env.ROOT)}")
+
+
 def capture(browser, odoo, lang, number):
     suffix = "vi" if lang == "vi_VN" else "en"
     odoo.orm("res.users", "write", [odoo.uid], {"lang": lang})
-    browser.send("Page.navigate", url=f"{odoo.url}/odoo")
-    if not browser.wait_for(".o_coka_agent_status", timeout=30):
+    browser.navigate(f"{odoo.url}/odoo")
+    if not browser.has(".o_coka_agent_status", timeout=30):
         env.fail("the systray item .o_coka_agent_status did not appear: is hoa an agent?")
-    browser.screenshot(OUT / f"systray_{suffix}.png")
+    shoot(browser, f"systray_{suffix}.png")
     browser.click(".o_coka_dialpad_toggle")
-    browser.wait_for(".o_coka_dialpad")
-    browser.screenshot(OUT / f"dialpad_{suffix}.png")
+    browser.has(".o_coka_dialpad")
+    shoot(browser, f"dialpad_{suffix}.png")
     browser.click(".o_coka_dialpad_toggle")
     call_id = f"shot-{uuid.uuid4().hex[:8]}"
     odoo.webhook("call.ringing", call_id, number)
-    if browser.wait_for(".o_coka_incoming_call", timeout=5):
-        browser.screenshot(OUT / f"incoming_call_{suffix}.png")
+    if browser.has(".o_coka_incoming_call", timeout=5):
+        shoot(browser, f"incoming_call_{suffix}.png")
     else:
         env.say("no incoming-call popup (.o_coka_incoming_call): skipped")
     odoo.webhook("call.answered", call_id, number)
-    if browser.wait_for(".o_coka_call_panel", timeout=5):
-        browser.screenshot(OUT / f"call_panel_{suffix}.png")
+    if browser.has(".o_coka_call_panel", timeout=5):
+        shoot(browser, f"call_panel_{suffix}.png")
     else:
         env.say("no call panel (.o_coka_call_panel): skipped")
     odoo.webhook("call.ended", call_id, number, status="answered", talk_seconds=42)
@@ -249,7 +164,10 @@ def main():
         if not contacts:
             env.fail("no demo contact with a mobile number")
         lang = odoo.orm("res.users", "read", [odoo.uid], ["lang"])[0]["lang"]
-        browser = Browser()
+        try:
+            browser = Browser(WIDTH, HEIGHT).start()
+        except ChromiumMissing as error:
+            env.fail(str(error))
         browser.send(
             "Network.setCookie",
             name="session_id",
@@ -263,7 +181,7 @@ def main():
             odoo.orm("res.users", "write", [odoo.uid], {"lang": lang})
     finally:
         if browser:
-            browser.close()
+            browser.stop()
         process.terminate()
         process.wait(timeout=30)
 

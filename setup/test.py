@@ -21,6 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import browser
 import coka_env as env
 
 WORK = env.LOCAL / "test"
@@ -177,6 +178,14 @@ def check_logs(logs, tally):
         )
 
 
+def ensure_chromium():
+    """The tours and browser tests need Chromium: stop at once, clearly, without it."""
+    try:
+        browser.find_chromium()
+    except browser.ChromiumMissing as error:
+        env.fail(str(error))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--no-lint", action="store_true", help="skip ruff and pylint-odoo")
@@ -184,6 +193,7 @@ def main():
     args = parser.parse_args()
 
     env.ensure_requirements(env.ROOT / "requirements.txt", env.ROOT / "requirements-dev.txt")
+    ensure_chromium()
     env.ensure_postgres()
     env.ensure_role()
     WORK.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ class OdooServer:
         self.workers = workers
         self.db_filter = db_filter
         self.port = coka_env.free_port()
+        self.gevent_port = coka_env.free_port()  # the websocket with --workers (issue 10.7)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(log) if log else WORK / f"e2e-{name}.log"
         self.process = None
@@ -54,7 +55,7 @@ class OdooServer:
             self.database,
             *([f"--db-filter=^{self.database}$"] if self.db_filter else []),
             f"--http-port={self.port}",
-            f"--gevent-port={coka_env.free_port()}",
+            f"--gevent-port={self.gevent_port}",
             f"--workers={self.workers}",
             "--max-cron-threads=0",
             f"--logfile={self.log}",

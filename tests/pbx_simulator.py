@@ -54,6 +54,7 @@ CONTROL_STATE = {
 }
 EVENT_STATE = {"call.ringing": "ringing", "call.answered": "in_progress", "call.ended": "ended"}
 _INVALID = object()  # marks a request body that is not JSON
+DEMO_PREFIX = "/sim/"  # the control routes of setup/ring.sh, served only in demo mode
 
 
 def _load_signature():
@@ -149,12 +150,14 @@ class PbxSimulator:
         self._ids = itertools.count(1)
         self._server = None
         self._thread = None
+        self.demo = None  # a DemoControl when the simulator plays the demo (setup/pbx_sim.py)
+        self.id_prefix = "sim"  # of the provider call ids: sim-in-1, sim-out-2...
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def start(self):
-        """Serve the provider API on a free port; returns self."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def start(self, port=0):
+        """Serve the provider API on ``port`` (0: a free one); returns self."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
         self._server.simulator = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -208,7 +211,7 @@ class PbxSimulator:
 
     def _new_id(self, kind):
         with self._lock:
-            return f"sim-{kind}-{next(self._ids)}"
+            return f"{self.id_prefix}-{kind}-{next(self._ids)}"
 
     def _register(self, call_id, direction, extension, from_, to, hotline, reference=None):
         with self._lock:
@@ -233,6 +236,9 @@ class PbxSimulator:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         data = _loads(raw)
+        if self.demo is not None and urlsplit(handler.path).path.startswith(DEMO_PREFIX):
+            self._send(handler, *self.demo.handle(handler.command, handler.path, data))
+            return
         entry = {
             "method": handler.command,
             "path": handler.path,
@@ -547,3 +553,101 @@ class PbxSimulator:
             "answers": answers,
             "events": bodies,
         }
+
+
+class DemoControl:
+    """The control routes of a simulator playing the demo PBX (``setup/ring.sh``).
+
+    Served under ``/sim/`` on the simulator's own port, without the provider API key (the
+    simulator listens on 127.0.0.1 only): ``POST /sim/ring`` {"extension", "from"} sends a
+    signed ``call.ringing`` for a new inbound call, ``POST /sim/answer`` and ``POST /sim/end``
+    {"call_id"} (default: the latest call not ended, inbound or originated by Odoo) send
+    ``call.answered`` and ``call.ended``; ``GET /sim/calls`` lists the calls.
+    """
+
+    def __init__(self, simulator, hotline):
+        self.simulator = simulator
+        self.hotline = hotline
+        self.answered_at = {}
+        # The demo database outlives the simulator: call ids unique across its restarts, or
+        # Odoo would take a new "sim-in-1" for an event of the ended call of a previous run.
+        simulator.id_prefix = f"demo{uuid.uuid4().hex[:8]}"
+
+    def handle(self, method, path, data):
+        """(status, JSON answer) of one control request."""
+        action = urlsplit(path).path[len(DEMO_PREFIX) :]
+        if method == "GET" and action == "calls":
+            with self.simulator._lock:
+                return 200, {"calls": list(self.simulator.calls.values())}
+        if method != "POST" or action not in ("ring", "answer", "end"):
+            return 404, {"error": "not found"}
+        if data is _INVALID or (data is not None and not isinstance(data, dict)):
+            return 400, {"error": "the body must be a JSON object"}
+        data = data or {}
+        if action == "ring":
+            return self.ring(data.get("extension"), data.get("from"))
+        call = self._call(data.get("call_id"))
+        if call is None:
+            return 404, {"error": "no such call in progress"}
+        return self.answer(call) if action == "answer" else self.end(call)
+
+    def _call(self, call_id):
+        with self.simulator._lock:
+            if call_id:
+                return self.simulator.calls.get(str(call_id))
+            live = [call for call in self.simulator.calls.values() if call["state"] != "ended"]
+            return live[-1] if live else None
+
+    def _event(self, call, event, **values):
+        status, answer = self.simulator.event(
+            event,
+            call["call_id"],
+            call["direction"],
+            call["hotline"],
+            call["from"],
+            call["to"],
+            extension=call["extension"],
+            **values,
+        )
+        return (200 if status == 200 else 502), {
+            "call_id": call["call_id"],
+            "event": event,
+            "odoo_status": status,
+            "odoo_answer": answer,
+        }
+
+    def ring(self, extension, caller):
+        """A new inbound call from ``caller`` ringing ``extension``: signed ``call.ringing``."""
+        if not _filled(extension) or not _filled(caller):
+            return 400, {"error": "extension and from are required"}
+        call_id = self.simulator._new_id("in")
+        extension, caller = str(extension), str(caller)
+        self.simulator._register(call_id, "inbound", extension, caller, self.hotline, self.hotline)
+        call = self.simulator.calls[call_id]
+        call["rang"] = True
+        return self._event(call, "call.ringing")
+
+    def answer(self, call):
+        """``call.answered`` for a ringing call (an outbound one rings first)."""
+        if call["state"] != "ringing":
+            return 409, {"error": f"the call is {call['state']}, not ringing"}
+        if call["direction"] == "outbound" and not call.get("rang"):
+            call["rang"] = True
+            status, answer = self._event(call, "call.ringing")
+            if status != 200:
+                return status, answer
+        call["state"] = "in_progress"
+        self.answered_at[call["call_id"]] = time.monotonic()
+        return self._event(call, "call.answered")
+
+    def end(self, call):
+        """``call.ended``: answered with its talk time, else missed (inbound) / no answer."""
+        started = self.answered_at.pop(call["call_id"], None)
+        if started is not None:
+            talk = max(1, round(time.monotonic() - started))
+            values = {"status": "answered", "talk_seconds": talk}
+        else:
+            unanswered = "missed" if call["direction"] == "inbound" else "no_answer"
+            values = {"status": unanswered, "talk_seconds": 0}
+        call["state"] = "ended"
+        return self._event(call, "call.ended", **values)

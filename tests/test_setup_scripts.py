@@ -103,3 +103,19 @@ def test_log_check_accepts_the_expected_refusals_in_any_database(database, tmp_p
     log.write_text(expected.format(db=database) + unexpected.format(db=database))
     bad = steps.bad_log_lines(log, steps.allowed_warnings())
     assert bad == [unexpected.format(db=database).rstrip("\n")]
+
+
+def test_test_command_stops_clearly_without_chromium(tmp_path):
+    """The tours and browser tests cannot run without Chromium: setup/test.sh says so first."""
+    result = subprocess.run(
+        ["bash", str(ROOT / "setup" / "test.sh"), "--no-lint"],
+        cwd=ROOT,
+        env={**os.environ, "COKA_CHROMIUM": str(tmp_path / "no-chromium")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Chromium is required" in result.stderr
+    assert "apt-get install chromium" in result.stderr

@@ -6,6 +6,7 @@ from ..models.coka_pbx_extension import CokaPbxExtension
 from ..tools.pbx_client import GenericPbxClient
 from .common import require_chromium
 
+
 @tagged("post_install", "-at_install")
 class TestAgentUi(HttpCase):
     """PBX-2, PBX-8 in the browser: the systray switch, the dial pad and click-to-call
