@@ -6,31 +6,25 @@ Usage (Odoo's Python, on a database with the suite and its demo data, e.g. READM
 
 Starts Odoo on free ports, logs in as the demo agent ``hoa`` in Vietnamese then English,
 and with headless Chromium at 1366x768 (Chrome DevTools Protocol over ``websocket-client``)
-captures into ``docs/screenshots/``: the systray, the dial pad, then, driven by signed PBX
-webhooks for extension 101 from a demo contact's number, the incoming-call popup
-(``.o_coka_incoming_call``) and the call panel (``.o_coka_call_panel``). A view that does
-not appear within a few seconds is reported and skipped. The agent's language is put back.
+captures into ``docs/screenshots/``: the systray, the dial pad, then, with the demo's PBX
+simulator ringing extension 101 from a demo contact's number (as ``setup/ring.sh`` does), the
+incoming-call popup (``.o_coka_incoming_call``) and the call panel (``.o_coka_call_panel``).
+A view that does not appear within a few seconds stops the script with its name. The agent's
+language is put back; each language leaves one answered call in the database.
 """
 
-import json
 import os
 import subprocess
-import sys
 import time
-import uuid
-from datetime import UTC, datetime
 
 import requests
 
 import coka_env as env
 from browser import Browser, ChromiumMissing
-
-sys.path.insert(0, str(env.ROOT / "coka_pbx" / "tools"))
-from signature import sign  # noqa: E402  (the module's own signer, standard library only)
+from pbx_sim import DEMO, load_simulator
 
 DB_NAME = os.environ.get("COKA_SCREENSHOT_DB", "coka")
-SECRET = os.environ.get("COKA_DEMO_WEBHOOK_SECRET", "demo-webhook-secret")
-PROVIDER_CODE, HOTLINE, EXTENSION = "demo", "028 7300 1234", "101"
+EXTENSION = "101"
 LOGIN = PASSWORD = "hoa"
 WIDTH, HEIGHT = 1366, 768
 OUT = env.ROOT / "docs" / "screenshots"
@@ -56,31 +50,6 @@ class Odoo:
         return self.call(
             "/web/dataset/call_kw", model=model, method=method, args=list(args), kwargs=kwargs
         )
-
-    def webhook(self, event, call_id, number, **extra):
-        body = {
-            "event": event,
-            "event_id": uuid.uuid4().hex,
-            "call_id": call_id,
-            "direction": "inbound",
-            "hotline": HOTLINE,
-            "from": number,
-            "to": HOTLINE,
-            "extension": EXTENSION,
-            "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            **extra,
-        }
-        raw = json.dumps(body).encode()
-        stamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            "X-Coka-Timestamp": stamp,
-            "X-Coka-Signature": sign(SECRET, stamp, raw),
-        }
-        url = f"{self.url}/coka_pbx/webhook/{PROVIDER_CODE}"
-        response = requests.post(url, data=raw, headers=headers, timeout=30)
-        if response.status_code != 200:
-            env.fail(f"webhook {event}: HTTP {response.status_code} {response.text}")
 
 
 def start_odoo():
@@ -135,18 +104,23 @@ def capture(browser, odoo, lang, number):
     browser.has(".o_coka_dialpad")
     shoot(browser, f"dialpad_{suffix}.png")
     browser.click(".o_coka_dialpad_toggle")
-    call_id = f"shot-{uuid.uuid4().hex[:8]}"
-    odoo.webhook("call.ringing", call_id, number)
-    if browser.has(".o_coka_incoming_call", timeout=5):
-        shoot(browser, f"incoming_call_{suffix}.png")
-    else:
-        env.say("no incoming-call popup (.o_coka_incoming_call): skipped")
-    odoo.webhook("call.answered", call_id, number)
-    if browser.has(".o_coka_call_panel", timeout=5):
-        shoot(browser, f"call_panel_{suffix}.png")
-    else:
-        env.say("no call panel (.o_coka_call_panel): skipped")
-    odoo.webhook("call.ended", call_id, number, status="answered", talk_seconds=42)
+    # The PBX of the demo, as setup/ring.sh drives it: signed webhooks for extension 101.
+    module = load_simulator()
+    pbx = module.DemoControl(
+        module.PbxSimulator(odoo.url, DEMO["provider"], DEMO["secret"]), DEMO["hotline"]
+    )
+    status, answer = pbx.ring(EXTENSION, number)
+    if status != 200:
+        env.fail(f"call.ringing: {answer}")
+    call = pbx.simulator.calls[answer["call_id"]]
+    if not browser.has(".o_coka_incoming_call", timeout=5):
+        env.fail("the incoming-call popup .o_coka_incoming_call did not appear")
+    shoot(browser, f"incoming_call_{suffix}.png")
+    pbx.answer(call)
+    if not browser.has(".o_coka_call_panel", timeout=5):
+        env.fail("the call panel .o_coka_call_panel did not appear")
+    shoot(browser, f"call_panel_{suffix}.png")
+    pbx.end(call)
 
 
 def main():

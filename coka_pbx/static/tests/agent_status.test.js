@@ -35,6 +35,7 @@ function workspace(status) {
 
 async function mountAgentStatus(status = "on") {
     patchWithCleanup(session, { coka_agent: { status, extensions: ["101"] } });
+    onRpc("/coka_pbx/call/open", () => []); // the coka_call service's pending wrap-ups
     await mountWithCleanup(MainComponentsContainer);
     await mountWithCleanup(AgentStatus, { noMainContainer: true });
 }

@@ -23,6 +23,7 @@ class ResPartner extends mailModels.ResPartner {
 defineModels({ ...mailModels, ResPartner });
 
 async function mountContact() {
+    onRpc("/coka_pbx/call/open", () => []); // the coka_call service's pending wrap-ups
     const pyEnv = await startServer();
     const resId = pyEnv["res.partner"].create({ name: "Đặng Thu Hà", mobile: "0912 000 555" });
     await mountView({ type: "form", resModel: "res.partner", resId, arch: FORM });
