@@ -45,3 +45,16 @@ class TestVietnameseTranslations(SuiteCase):
                         sorted(PLACEHOLDER.findall(entry.msgid)),
                         sorted(PLACEHOLDER.findall(entry.msgstr)),
                     )
+
+    def test_web_client_terms_are_flagged_for_the_web_client(self):
+        """Odoo sends the web client only the terms of a .po flagged ``odoo-javascript``: a
+        term of static/src whose entry lost the flag (a merge of two catalogues) shows in
+        English in the browser, translated or not."""
+        for module in MODULES:
+            with self.subTest(module=module):
+                reader = TranslationModuleReader(self.env.cr, modules=[module])
+                web_terms = {row[4] for row in reader if "odoo-javascript" in (row[6] or [])}
+                catalog = polib.pofile(str(ROOT / module / "i18n" / "vi_VN.po"))
+                flagged = {entry.msgid for entry in catalog if "odoo-javascript" in entry.comment}
+                missing = sorted(web_terms - flagged)
+                self.assertFalse(missing, f"{module}: not flagged odoo-javascript: {missing[:10]}")

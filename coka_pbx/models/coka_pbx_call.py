@@ -198,8 +198,11 @@ class CokaPbxCall(models.Model):
         self.ensure_one()
         agent_partner, data = self._coka_panel_row()
         if event and event["event"] == "call.ringing" and self.direction == "inbound":
-            # The card is read with the agent's rights: he sees what he may read, no more.
-            card = self.with_user(self.user_id).sudo(False)._coka_caller_card()
+            # The card is read with the agent's rights (he sees what he may read, no more) and
+            # in his language (its labels: customer type, direction, status).
+            agent = self.user_id
+            card = self.with_user(agent).with_context(lang=agent.lang).sudo(False)
+            card = card._coka_caller_card()
             agent_partner._bus_send("coka_pbx/incoming_call", {**data, "caller_card": card})
         agent_partner._bus_send("coka_pbx/call_state", data)
 

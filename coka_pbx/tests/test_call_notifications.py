@@ -84,6 +84,21 @@ class TestCallNotifications(CokaPbxCase):
         self.assertEqual([call["id"] for call in card["calls"]], old.ids)
         self.assertEqual(card["calls"][0]["note"], "Hỏi giá")
 
+    def test_caller_card_speaks_the_agents_language(self):
+        """The webhook runs without a user language: the card's labels are the agent's."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"].search([("name", "=", "coka_pbx")])._load_module_terms(
+            ["coka_pbx"], ["vi_VN"]
+        )
+        self.agent_1.lang = "vi_VN"
+        self._create_call(self.agent_1, number="+84912000111", partner_id=self.customer.id)
+        self._clear_bus()
+        status, answer = self._send(event_body("call.ringing", extension="201"))
+        self.assertEqual(status, 200, answer)
+        card = self._bus()[self.agent_1.partner_id.id][0][1]["caller_card"]
+        self.assertEqual(card["calls"][0]["direction"], "Gọi đến")  # Inbound
+        self.assertEqual(card["calls"][0]["status"], "Đã trả lời")  # Answered
+
     def test_answered_and_ended_drive_the_panel_and_the_wrapup(self):
         self._send(event_body("call.ringing", extension="201"))
         self._clear_bus()
