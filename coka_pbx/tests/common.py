@@ -1,9 +1,12 @@
+import json
 import shutil
+import time
 from unittest.mock import patch
 
 from odoo.tests.common import TransactionCase, new_test_user
 
 from ..models.coka_pbx_extension import CokaPbxExtension
+from ..tools import signature
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -67,3 +70,17 @@ class CokaPbxCase(TransactionCase):
                 **vals,
             }
         )
+
+    def _route(self, caller="0912000999", status=200):
+        """The signed routing answer (PBX-7) for a call from ``caller`` to the test hotline."""
+        raw = json.dumps({"call_id": "r-1", "hotline": "028 7300 9999", "from": caller}).encode()
+        stamp = str(int(time.time()))
+        headers = {
+            "X-Coka-Timestamp": stamp,
+            "X-Coka-Signature": signature.sign("s3cret", stamp, raw),
+        }
+        answer_status, answer = (
+            self.env["coka.pbx.provider"].sudo()._coka_receive("test-pbx", "route", headers, raw)
+        )
+        self.assertEqual(answer_status, status, answer)
+        return answer

@@ -1,10 +1,6 @@
-import json
-import time
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..tools import signature
 from .common import CokaPbxCase
 
 
@@ -22,17 +18,7 @@ class TestAgentWorkspace(CokaPbxCase):
         ]
 
     def _routed(self):
-        raw = json.dumps({"call_id": "w-1", "hotline": "028 7300 9999", "from": "0912"}).encode()
-        stamp = str(int(time.time()))
-        headers = {
-            "X-Coka-Timestamp": stamp,
-            "X-Coka-Signature": signature.sign("s3cret", stamp, raw),
-        }
-        status, answer = (
-            self.env["coka.pbx.provider"].sudo()._coka_receive("test-pbx", "route", headers, raw)
-        )
-        self.assertEqual(status, 200, answer)
-        return [target["extension"] for target in answer["targets"]]
+        return [target["extension"] for target in self._route(caller="0912")["targets"]]
 
     def test_switching_off_reaches_routing_at_once(self):
         self.assertEqual(self._routed(), ["201", "202"])

@@ -26,19 +26,6 @@ class TestRouting(CokaPbxCase):
             for seq, ext in enumerate((cls.ext_1, cls.ext_2, cls.ext_3))
         ]
 
-    def _route(self, caller="0912000999", status=200):
-        raw = json.dumps({"call_id": "r-1", "hotline": "028 7300 9999", "from": caller}).encode()
-        stamp = str(int(time.time()))
-        headers = {
-            "X-Coka-Timestamp": stamp,
-            "X-Coka-Signature": signature.sign("s3cret", stamp, raw),
-        }
-        answer_status, answer = (
-            self.env["coka.pbx.provider"].sudo()._coka_receive("test-pbx", "route", headers, raw)
-        )
-        self.assertEqual(answer_status, status, answer)
-        return answer
-
     def _numbers(self, answer):
         return [target["extension"] for target in answer["targets"]]
 
