@@ -77,8 +77,10 @@ def start_simulator(odoo_url):
 
 
 def serve(command, simulator):
-    """Run Odoo until it stops (Ctrl+C reaches both), then stop the simulator."""
+    """Run Odoo until it stops (Ctrl+C reaches both; SIGTERM, as a service manager sends it,
+    stops Odoo), then stop the simulator."""
     odoo = subprocess.Popen(command)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: odoo.terminate())
     try:
         while True:
             try:

@@ -2,7 +2,10 @@
 
 import importlib.util
 import os
+import signal
 import subprocess
+import sys
+import time
 
 import pytest
 
@@ -119,3 +122,27 @@ def test_test_command_stops_clearly_without_chromium(tmp_path):
     assert result.returncode == 1
     assert "Chromium is required" in result.stderr
     assert "apt-get install chromium" in result.stderr
+
+
+def test_sigterm_to_the_serve_step_stops_odoo_and_the_simulator(tmp_path):
+    """setup/run.py stopped by SIGTERM (a service manager, ``kill``) stops Odoo, then the PBX
+    simulator: none of its children is left running."""
+    script = f"""
+import importlib.util, subprocess, sys
+sys.path.insert(0, {str(ROOT / "setup")!r})
+spec = importlib.util.spec_from_file_location("coka_setup_run", {str(ROOT / "setup" / "run.py")!r})
+run = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run)
+simulator = subprocess.Popen(["sleep", "60"])
+print(simulator.pid, flush=True)
+sys.exit(run.serve(["sleep", "60"], simulator))
+"""
+    serve = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    simulator_pid = int(serve.stdout.readline())
+    time.sleep(0.5)  # Odoo (here: sleep) started, the handler installed
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=20) != 0  # Odoo was terminated
+    with pytest.raises(ProcessLookupError):
+        os.kill(simulator_pid, 0)
