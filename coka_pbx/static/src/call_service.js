@@ -3,6 +3,7 @@ import { _t } from "@web/core/l10n/translation";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { isRingMuted } from "./agent_status/ring_preference";
+import { refusalMessage } from "./click_to_call";
 import { applyCallState, canClose, isLive } from "./call_state";
 
 const RING_URL = "/mail/static/src/audio/call_02_in_.mp3";
@@ -50,8 +51,7 @@ export const cokaCallService = {
             };
         }
         function showError(error) {
-            const message = error?.data?.message || error?.message || String(error);
-            notification.add(message, { type: "danger" });
+            notification.add(refusalMessage(error), { type: "danger" });
         }
         async function call(route, params = {}) {
             try {

@@ -14,7 +14,7 @@ export function refusalMessage(error) {
     return (
         error?.data?.message ||
         error?.message ||
-        _t("The call could not be started. Check your connection and try again.")
+        _t("The server could not be reached. Check your connection and try again.")
     );
 }
 
