@@ -55,7 +55,9 @@ class PhoneBlacklist(models.Model):
         keys = self._coka_keys(numbers)
         if not keys:
             raise UserError(self.env._("There is no phone number to put on the list."))
-        entries = self._add(keys, message=reason)
+        entries = self._add(keys)
+        for entry in entries:
+            entry._message_log(body=self.env._("Do Not Contact: %(reason)s", reason=reason))
         entries.write(
             {
                 "coka_reason": reason,
@@ -74,7 +76,12 @@ class PhoneBlacklist(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the reason why these numbers may be contacted again."))
-        return self._remove(self._coka_keys(numbers), message=reason)
+        entries = self._remove(self._coka_keys(numbers))
+        for entry in entries:
+            entry._message_log(
+                body=self.env._("Do Not Contact lifted: %(reason)s", reason=reason)
+            )
+        return entries
 
     @api.model
     def _coka_check_contactable(self, numbers):
