@@ -1,2 +1,4 @@
 from . import test_ticket
 from . import test_caller_card
+from . import test_do_not_contact
+from . import test_lead_access
