@@ -35,9 +35,9 @@ class CokaCustomerMixin(models.AbstractModel):
         return list(dict.fromkeys(key for key in keys if key))
 
     @api.depends(
-        lambda self: list(self._coka_phone_fields().values())
-        if hasattr(self, "_coka_phone_fields")
-        else []
+        lambda self: (
+            list(self._coka_phone_fields().values()) if hasattr(self, "_coka_phone_fields") else []
+        )
     )
     def _compute_coka_dnc(self):
         numbers = {record: record._coka_dnc_numbers() for record in self}
@@ -67,9 +67,7 @@ class CokaCustomerMixin(models.AbstractModel):
 
     def action_coka_lift_do_not_contact(self):
         """Open the wizard that lifts Do Not Contact (Managers)."""
-        return self._coka_dnc_wizard(
-            "coka.do.not.contact.lift", self.env._("Lift Do Not Contact")
-        )
+        return self._coka_dnc_wizard("coka.do.not.contact.lift", self.env._("Lift Do Not Contact"))
 
     # Create deal / order / ticket ---------------------------------------------------------
 

@@ -46,7 +46,9 @@ class TestDoNotContact(TransactionCase):
         self.assertEqual(lead.coka_dnc_user_id, self.agent)
         self.assertTrue(lead.coka_dnc_date)
         # Odoo's own blacklist holds both numbers: its SMS and marketing tools respect it.
-        entries = self.env["phone.blacklist"].search([("number", "in", ["+84905666111", "+842837300125"])])
+        entries = self.env["phone.blacklist"].search(
+            [("number", "in", ["+84905666111", "+842837300125"])]
+        )
         self.assertEqual(len(entries), 2)
         self.assertEqual(set(entries.mapped("coka_user_id")), {self.agent})
         self.assertTrue(self.lead.phone_sanitized_blacklisted)
@@ -63,7 +65,9 @@ class TestDoNotContact(TransactionCase):
         self.assertFalse(self.partner.coka_dnc_reason)
         action = self.partner.with_user(self.agent).action_coka_do_not_contact()
         self.assertEqual(action["res_model"], "coka.do.not.contact")
-        form = Form(self.env["coka.do.not.contact"].with_user(self.agent).with_context(**action["context"]))
+        form = Form(
+            self.env["coka.do.not.contact"].with_user(self.agent).with_context(**action["context"])
+        )
         form.reason = "Số của đối thủ"
         form.save().action_confirm()
         self.assertTrue(self.partner.mobile_blacklisted)

@@ -43,6 +43,8 @@ class SmsComposer(models.TransientModel):
         }
         found = self.env["phone.blacklist"]._coka_find(list(numbers.values()))
         blacklisted.update(
-            record_id for record_id, number in numbers.items() if (phone.to_e164(number) or number) in found
+            record_id
+            for record_id, number in numbers.items()
+            if (phone.to_e164(number) or number) in found
         )
         return [record.id for record in records if record.id in blacklisted]

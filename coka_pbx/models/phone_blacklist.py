@@ -78,9 +78,7 @@ class PhoneBlacklist(models.Model):
             raise UserError(self.env._("Give the reason why these numbers may be contacted again."))
         entries = self._remove(self._coka_keys(numbers))
         for entry in entries:
-            entry._message_log(
-                body=self.env._("Do Not Contact lifted: %(reason)s", reason=reason)
-            )
+            entry._message_log(body=self.env._("Do Not Contact lifted: %(reason)s", reason=reason))
         return entries
 
     @api.model
