@@ -24,7 +24,9 @@ class CokaCustomerMixin(models.AbstractModel):
         "res.users", string="Do Not Contact Set By", compute="_compute_coka_dnc"
     )
     coka_dnc_date = fields.Datetime(string="Do Not Contact Since", compute="_compute_coka_dnc")
-    coka_sale_installed = fields.Boolean(compute="_compute_coka_sale_installed")
+    coka_sale_installed = fields.Boolean(
+        string="Sales Installed", compute="_compute_coka_sale_installed"
+    )
 
     # Do Not Contact ---------------------------------------------------------------------
 
