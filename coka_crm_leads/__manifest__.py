@@ -21,4 +21,9 @@
     "demo": [
         "demo/coka_crm_leads_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "coka_crm_leads/static/tests/tours/**/*",
+        ],
+    },
 }
