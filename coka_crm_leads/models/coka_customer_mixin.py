@@ -49,7 +49,9 @@ class CokaCustomerMixin(models.AbstractModel):
         for record in self:
             entry = next((found[key] for key in numbers[record] if key in found), None)
             entry = entry.sudo() if entry else None
-            record.coka_dnc_reason = (entry.coka_reason or entry.number) if entry else False
+            # An entry made by Odoo's own tools (SMS opt-out, the blacklist menu) has no reason.
+            reason = entry and (entry.coka_reason or self.env._("On Odoo's phone blacklist"))
+            record.coka_dnc_reason = reason or False
             record.coka_dnc_user_id = (entry.coka_user_id or entry.create_uid) if entry else False
             record.coka_dnc_date = (entry.coka_date or entry.create_date) if entry else False
 

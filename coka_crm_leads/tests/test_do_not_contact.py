@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -95,3 +95,10 @@ class TestDoNotContact(TransactionCase):
         self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+84905666111")]))
         self.assertIn("Khách đồng ý nhận tư vấn lại", self.lead.message_ids[0].body)
         self.assertEqual(self.lead.message_ids[0].author_id, self.manager.partner_id)
+
+    def test_an_entry_of_odoos_own_blacklist_counts_too(self):
+        self.env["phone.blacklist"].sudo().add("+84905888999", message="SMS STOP")
+        lead = self.env["crm.lead"].create({"name": "Đã từ chối SMS", "mobile": "0905 888 999"})
+        self.assertEqual(lead.coka_dnc_reason, "On Odoo's phone blacklist")
+        with self.assertRaisesRegex(UserError, "0905 888 999 is on the Do Not Contact list"):
+            self.env["phone.blacklist"]._coka_check_contactable([lead.mobile])
