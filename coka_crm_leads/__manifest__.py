@@ -12,11 +12,18 @@
         "security/coka_crm_leads_rules.xml",
         "data/coka_crm_leads_data.xml",
         "views/coka_ticket_views.xml",
+        "views/crm_lead_call_center_views.xml",
         "views/crm_lead_views.xml",
         "wizards/coka_pbx_call_note_views.xml",
+        "wizards/coka_do_not_contact_views.xml",
         "views/coka_crm_leads_menus.xml",
     ],
     "demo": [
         "demo/coka_crm_leads_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "coka_crm_leads/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -22,6 +22,7 @@
         "wizards/coka_pbx_call_note_views.xml",
         "views/coka_pbx_sticky_rule_views.xml",
         "views/res_partner_views.xml",
+        "views/phone_blacklist_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/coka_pbx_menus.xml",

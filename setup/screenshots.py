@@ -9,8 +9,11 @@ and with headless Chromium at 1366x768 (Chrome DevTools Protocol over ``websocke
 captures into ``docs/screenshots/``: the systray, the dial pad, then, with the demo's PBX
 simulator ringing extension 101 from a demo contact's number (as ``setup/ring.sh`` does), the
 incoming-call popup (``.o_coka_incoming_call``) and the call panel (``.o_coka_call_panel``).
-A view that does not appear within a few seconds stops the script with its name. The agent's
-language is put back; each language leaves one answered call in the database.
+Then the Call Center's leads (issue 11): the list and the form of the demo lead on the Do Not
+Contact list (``.o_coka_dnc_alert``). ``COKA_SCREENSHOT_SET=leads`` (or ``workspace``) takes
+only that set. A view that does not appear within a few seconds stops the script with its
+name. The agent's language is put back; each language leaves one answered call in the
+database (workspace set).
 """
 
 import os
@@ -28,6 +31,9 @@ EXTENSION = "101"
 LOGIN = PASSWORD = "hoa"
 WIDTH, HEIGHT = 1366, 768
 OUT = env.ROOT / "docs" / "screenshots"
+SETS = os.environ.get("COKA_SCREENSHOT_SET", "all")
+LEADS_ACTION = "action-coka_crm_leads.crm_lead_action_call_center"
+DNC_NUMBER = "0913 579 246"
 
 
 class Odoo:
@@ -123,6 +129,23 @@ def capture(browser, odoo, lang, number):
     pbx.end(call)
 
 
+def capture_leads(browser, odoo, lang):
+    suffix = "vi" if lang == "vi_VN" else "en"
+    odoo.orm("res.users", "write", [odoo.uid], {"lang": lang})
+    browser.navigate(f"{odoo.url}/odoo/{LEADS_ACTION}")
+    if not browser.has(".o_list_view .o_data_row", timeout=30):
+        env.fail("the Call Center's leads list did not appear")
+    shoot(browser, f"leads_list_{suffix}.png")
+    # The demo lead on the Do Not Contact list (coka_crm_leads.demo_lead_dnc), by its number.
+    leads = odoo.orm("crm.lead", "search", [("coka_phone_search", "=", DNC_NUMBER)])
+    if not leads:
+        env.fail(f"no demo lead with the Do Not Contact number {DNC_NUMBER}")
+    browser.navigate(f"{odoo.url}/odoo/{LEADS_ACTION}/{leads[0]}")
+    if not browser.has(".o_form_view .o_coka_dnc_alert", timeout=30):
+        env.fail("the Do Not Contact banner .o_coka_dnc_alert did not appear")
+    shoot(browser, f"lead_form_{suffix}.png")
+
+
 def main():
     env.ensure_postgres()
     if not env.database_exists(DB_NAME):
@@ -150,7 +173,10 @@ def main():
         )
         try:
             for language in ("vi_VN", "en_US"):
-                capture(browser, odoo, language, contacts[0]["mobile"])
+                if SETS in ("all", "workspace"):
+                    capture(browser, odoo, language, contacts[0]["mobile"])
+                if SETS in ("all", "leads"):
+                    capture_leads(browser, odoo, language)
         finally:
             odoo.orm("res.users", "write", [odoo.uid], {"lang": lang})
     finally:

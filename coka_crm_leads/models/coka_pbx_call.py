@@ -14,3 +14,25 @@ class CokaPbxCall(models.Model):
     def _coka_linkable_fields(self):
         """An agent may also link his call to one of his leads."""
         return super()._coka_linkable_fields() + ["lead_id"]
+
+    # A call links to the customer's open lead (issue 11, item 5) ------------------------
+
+    @api.model
+    def _coka_originate(self, number, partner=None):
+        """Click-to-call: the new call is linked to the customer's open lead."""
+        call = super()._coka_originate(number, partner=partner)
+        lead = self.env["crm.lead"]._coka_open_lead(call.customer_number, call.partner_id)
+        if lead:
+            # sudo: agents do not write call records themselves (see _coka_originate).
+            call.sudo().lead_id = lead
+        return call
+
+    def _coka_caller_card(self):
+        """At ringing the caller's card already lists his open leads (read with the agent's
+        rights): the call is linked to the newest one, with no other lookup on the webhook
+        path (PERF-2)."""
+        card = super()._coka_caller_card()
+        if card and card.get("leads"):
+            # sudo: the webhook claims and writes calls as superuser; the card is the agent's.
+            self.sudo().lead_id = card["leads"][0]["id"]
+        return card

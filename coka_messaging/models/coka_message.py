@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CokaMessage(models.Model):
@@ -31,3 +31,12 @@ class CokaMessage(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A message is queued for sending when it is created: never to a number on the Do
+        Not Contact list (SPEC LEAD-4, refused with the reason)."""
+        self.env["phone.blacklist"]._coka_check_contactable(
+            [vals.get("number") for vals in vals_list if vals.get("state", "queued") == "queued"]
+        )
+        return super().create(vals_list)

@@ -1,1 +1,2 @@
 from . import test_templates
+from . import test_do_not_contact

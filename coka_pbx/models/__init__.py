@@ -5,6 +5,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import res_partner
+from . import phone_blacklist
 from . import coka_pbx_provider
 from . import coka_pbx_hotline
 from . import coka_pbx_ring_member

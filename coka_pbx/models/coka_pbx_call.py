@@ -667,11 +667,12 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_check_contactable(self, number_e164, partner):
-        """Refuse numbers that must not be called: a hook for the modules that keep them.
+        """Refuse numbers that must not be called: those on the Do Not Contact list (Odoo's
+        ``phone.blacklist``, SPEC LEAD-4). A hook for the modules that keep other rules.
 
         :raise UserError: with the reason
         """
-        return True
+        return self.env["phone.blacklist"]._coka_check_contactable([number_e164])
 
     @api.model
     def _coka_agent_extension(self):
