@@ -15,6 +15,8 @@
         "views/crm_lead_views.xml",
         "wizards/coka_pbx_call_note_views.xml",
         "views/coka_crm_leads_menus.xml",
+        "views/coka_lead_token_views.xml",
+        "views/crm_lead_intake_views.xml",
     ],
     "demo": [
         "demo/coka_crm_leads_demo.xml",
