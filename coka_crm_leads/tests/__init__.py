@@ -1,2 +1,4 @@
 from . import test_ticket
 from . import test_caller_card
+from . import test_lead_token
+from . import test_lead_intake
