@@ -18,10 +18,7 @@ class CokaLeadIntake(http.Controller):
     def lead(self, **_kwargs):
         # Superuser: the client has no Odoo user; the bearer token authenticates the request
         # and the lead is created in the token's company only.
-        status, payload = (
-            request.env(user=SUPERUSER_ID)["crm.lead"]
-            ._coka_intake_request(
-                request.httprequest.headers.get("Authorization"), request.httprequest.get_data()
-            )
+        status, payload = request.env(user=SUPERUSER_ID)["crm.lead"]._coka_intake_request(
+            request.httprequest.headers.get("Authorization"), request.httprequest.get_data()
         )
         return request.make_json_response(payload, status=status)

@@ -2,8 +2,9 @@ from odoo import fields, models
 
 
 class CokaLeadIntakeLock(models.Model):
-    """One row per company and mobile key posted to the intake API, written by every post of
-    that number: the row lock that makes two posts of one number at once give one lead.
+    """One row per company and key (a mobile key, or a funnel name) of the intake API,
+    written by every post of that key: the row lock that makes two posts of one number at once
+    give one lead (and two posts of one new funnel one ``utm.source``).
 
     An advisory lock would not do under Odoo's REPEATABLE READ transactions: the second post
     would wait for the first, then search with its older snapshot and miss the first post's
@@ -17,27 +18,29 @@ class CokaLeadIntakeLock(models.Model):
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    mobile_key = fields.Char(required=True)
+    lock_key = fields.Char(required=True)
     last_intake = fields.Datetime()
 
     _sql_constraints = [
         (
-            "company_mobile_uniq",
-            "unique(company_id, mobile_key)",
-            "One intake lock per company and mobile.",
+            "company_key_uniq",
+            "unique(company_id, lock_key)",
+            "One intake lock per company and key.",
         ),
     ]
 
-    def _coka_take(self, company_id, mobile_key):
-        """Write (or create) the row of ``(company_id, mobile_key)``; waits for a post of the
-        same number in progress, and raises a serialisation failure when one committed since
-        this transaction's snapshot (the request is then retried)."""
+    def _coka_take(self, company_id, lock_key):
+        """Write (or create) the row of ``(company_id, lock_key)``; waits for a post of the
+        same key in progress, and raises a serialisation failure when one committed since
+        this transaction's snapshot (the request is then retried). Not logged as a bad query:
+        it is expected."""
         self.env.cr.execute(
             """
-            INSERT INTO coka_lead_intake_lock (company_id, mobile_key, last_intake)
+            INSERT INTO coka_lead_intake_lock (company_id, lock_key, last_intake)
             VALUES (%s, %s, now() AT TIME ZONE 'UTC')
-            ON CONFLICT (company_id, mobile_key)
+            ON CONFLICT (company_id, lock_key)
             DO UPDATE SET last_intake = EXCLUDED.last_intake
             """,
-            [company_id, mobile_key],
+            [company_id, lock_key],
+            log_exceptions=False,
         )

@@ -93,6 +93,8 @@ class CokaLeadToken(models.Model):
                            OR last_used < now() AT TIME ZONE 'UTC' - interval '{LAST_USED_EVERY}')
                     """,
                     [token_id],
+                    # Two first posts at once: one waits, then is retried (not a bad query).
+                    log_exceptions=False,
                 )
                 token = self.browse(token_id)
                 token.invalidate_recordset(["last_used"])

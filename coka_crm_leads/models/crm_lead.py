@@ -72,7 +72,9 @@ class CrmLead(models.Model):
                 % (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
                 for key, value in data.items()
             )
-            lead.coka_intake_html = Markup('<table class="table table-sm o_coka_intake">%s</table>') % rows
+            lead.coka_intake_html = (
+                Markup('<table class="table table-sm o_coka_intake">%s</table>') % rows
+            )
 
     @api.model
     def _coka_intake_request(self, authorization, raw):
@@ -131,7 +133,7 @@ class CrmLead(models.Model):
                 "contact_name": values["name"],
                 "mobile": values["mobile"],
                 "email_from": values["email"],
-                "source_id": self._coka_intake_source(values["funnel"]).id,
+                "source_id": self._coka_intake_source(values["funnel"], company).id,
                 "description": plaintext2html(values["message"]) if values["message"] else False,
                 **({"team_id": team.id} if team else {}),
                 "company_id": company.id,
@@ -156,7 +158,7 @@ class CrmLead(models.Model):
         self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
     @api.model
-    def _coka_intake_source(self, funnel):
+    def _coka_intake_source(self, funnel, company):
         """The ``utm.source`` named ``funnel`` (any case), created when missing."""
         Source = self.env["utm.source"]
         if not funnel:
@@ -164,14 +166,17 @@ class CrmLead(models.Model):
         source = Source.search([("name", "=ilike", funnel)], limit=1)
         if source:
             return source
+        # Two posts of one new funnel at once: the second waits, then runs again and finds it.
+        self.env["coka.lead.intake.lock"]._coka_take(company.id, f"utm.source:{funnel.lower()}")
         try:
             with self.env.cr.savepoint():
                 return Source.create({"name": funnel})
         except errors.UniqueViolation:
-            # Created by a request that committed after this one began: its row is not
-            # visible here. A serialisation failure makes Odoo run the request again.
+            # Created by a request of another company that committed after this one began:
+            # not visible here. A serialisation failure makes Odoo run the request again.
             self.env.cr.execute(
                 "DO $$ BEGIN RAISE EXCEPTION 'utm.source created concurrently' "
-                "USING ERRCODE = 'serialization_failure'; END $$"
+                "USING ERRCODE = 'serialization_failure'; END $$",
+                log_exceptions=False,
             )
             raise  # not reached: the statement above raises

@@ -29,7 +29,8 @@ class TestIntakeRules(TransactionCase):
         self.assertIsNone(values["email"])
         self.assertIsNone(values["team"])
         self.assertEqual(
-            values["extra"], {"utm_campaign": "tet", "page": {"url": "https://coka.vn/lp", "ids": [1, 2]}}
+            values["extra"],
+            {"utm_campaign": "tet", "page": {"url": "https://coka.vn/lp", "ids": [1, 2]}},
         )
         self.assertEqual(intake.parse(_body(email="mai@example.com"))["email"], "mai@example.com")
 
@@ -76,7 +77,9 @@ class TestLeadIntake(TransactionCase):
         cls.other_company = cls.env["res.company"].create({"name": "Công ty Khác"})
         cls.token, cls.clear = cls._token("Landing page", cls.company)
         cls.other_token, cls.other_clear = cls._token("Other landing page", cls.other_company)
-        cls.team = cls.env["crm.team"].create({"name": "Telesales HCM", "company_id": cls.company.id})
+        cls.team = cls.env["crm.team"].create(
+            {"name": "Telesales HCM", "company_id": cls.company.id}
+        )
         cls.other_team = cls.env["crm.team"].create(
             {"name": "Telesales Hà Nội", "company_id": cls.other_company.id}
         )
@@ -113,7 +116,9 @@ class TestLeadIntake(TransactionCase):
         self.assertEqual(lead.source_id.name, "Landing page Tết")
         self.assertEqual(lead.team_id, self.team)
         self.assertIn("&lt;b&gt;gói 10 máy&lt;/b&gt;", lead.description)
-        self.assertEqual(lead.coka_intake_data, {"utm_campaign": "<script>tet</script>", "page": {"ids": [1, 2]}})
+        self.assertEqual(
+            lead.coka_intake_data, {"utm_campaign": "<script>tet</script>", "page": {"ids": [1, 2]}}
+        )
         self.assertIn("&lt;script&gt;tet&lt;/script&gt;", lead.coka_intake_html)
         self.assertNotIn("<script>", lead.coka_intake_html)
         self.assertEqual(answer["assigned_to"], lead.user_id.login or None)
@@ -159,7 +164,9 @@ class TestLeadIntake(TransactionCase):
         status, mine = self._post(mobile="0912 777 888")
         self.assertEqual(status, 201, mine)
         # The same mobile in another company is another customer's lead there.
-        status, theirs = self._post(self.other_clear, mobile="0912 777 888", team="Telesales Hà Nội")
+        status, theirs = self._post(
+            self.other_clear, mobile="0912 777 888", team="Telesales Hà Nội"
+        )
         self.assertEqual(status, 201, theirs)
         lead = self.env["crm.lead"].browse(theirs["lead_id"])
         self.assertEqual(lead.company_id, self.other_company)

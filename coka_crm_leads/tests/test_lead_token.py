@@ -11,9 +11,7 @@ class TestLeadToken(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.agent = new_test_user(cls.env, login="token_agent", groups="coka_pbx.group_agent")
-        cls.manager = new_test_user(
-            cls.env, login="token_manager", groups="coka_pbx.group_manager"
-        )
+        cls.manager = new_test_user(cls.env, login="token_manager", groups="coka_pbx.group_manager")
         cls.Token = cls.env["coka.lead.token"]
 
     def _generate(self, name="Landing page"):
