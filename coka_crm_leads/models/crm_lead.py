@@ -1,12 +1,15 @@
+import datetime
 import json
+from collections import defaultdict
 
 from markupsafe import Markup, escape
 from psycopg2 import errors
 
-from odoo import api, fields, models
-from odoo.tools import plaintext2html
+from odoo import Command, api, fields, models
+from odoo.tools import SQL, plaintext2html
 
 from ..tools import intake
+from ..tools.rotation import pick_round_robin
 
 
 class CrmLead(models.Model):
@@ -180,3 +183,277 @@ class CrmLead(models.Model):
                 log_exceptions=False,
             )
             raise  # not reached: the statement above raises
+
+    # ------------------------------------------------------------------
+    # Instant assignment (SPEC LEAD-2, LEAD-3)
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new lead with a mobile gets the tag Assign and, in the same transaction, its
+        salesperson (SPEC LEAD-2), see :meth:`_coka_prepare_assignment`. The whole batch is
+        decided at once before the records exist, so assigning adds no write, except for a
+        creator whose record rules restrict the leads he creates (an agent): his leads are
+        created as his, then handed to their agent."""
+        if self.env.context.get("coka_lead_no_assign"):
+            return super().create(vals_list)
+        handover = self._coka_prepare_assignment(vals_list)
+        leads = super().create(vals_list)
+        by_agent = defaultdict(list)
+        for index, user_id, team_id in handover:
+            by_agent[(user_id, team_id)].append(leads[index].id)
+        for (user_id, team_id), lead_ids in by_agent.items():
+            vals = {"user_id": user_id}
+            if team_id:
+                vals["team_id"] = team_id
+            self.sudo().browse(lead_ids).write(vals)
+        return leads
+
+    @api.model
+    def _coka_prepare_assignment(self, vals_list):
+        """Put the tag Assign and the salesperson in the values of the new leads that have a
+        mobile (their own or their contact's).
+
+        The salesperson is the creator when he is an eligible agent of the lead's team (see
+        :meth:`_coka_team_agents`), otherwise the next eligible agent of the team in round
+        robin; nobody when the team has none (the lead waits, tagged, for a manager). A
+        salesperson chosen in the values (another user than the creator) is kept. The team
+        is the one of the values, otherwise Odoo's default team of the creator (his team,
+        else the first team of the company), as Odoo itself would give.
+
+        :return: ``(index, user_id, team_id)`` of the leads to hand over after their creation
+            (when the creator's record rules restrict his creations)
+        """
+        tag = self.env.ref("coka_crm_leads.crm_tag_assign", raise_if_not_found=False)
+        partner_ids = {
+            vals["partner_id"]
+            for vals in vals_list
+            if vals.get("partner_id") and not vals.get("mobile")
+        }
+        partner_mobiles = {}
+        if partner_ids:
+            partners = self.env["res.partner"].sudo().browse(partner_ids)
+            partner_mobiles = {partner.id: partner.mobile for partner in partners}
+        creator = self.env.uid
+        default_teams = {}
+        todo = []
+        for index, vals in enumerate(vals_list):
+            if not (vals.get("mobile") or partner_mobiles.get(vals.get("partner_id"))):
+                continue
+            if tag:
+                vals["tag_ids"] = self._coka_add_tag_command(vals.get("tag_ids"), tag.id)
+            if vals.get("user_id") and vals["user_id"] != creator:
+                continue
+            lead_type = vals.get("type") or self.env.context.get("default_type")
+            team_id = vals.get("team_id") or self._coka_default_team(lead_type, default_teams).id
+            todo.append((index, vals, team_id))
+        if not todo:
+            return []
+        picks = self._coka_pick_agents([(team_id, creator, ()) for _i, _vals, team_id in todo])
+        restricted = not self.env.su and bool(
+            self.env["ir.rule"]._compute_domain(self._name, "create")
+        )
+        handover = []
+        for (index, vals, team_id), user_id in zip(todo, picks, strict=True):
+            if restricted and user_id != creator:
+                vals["user_id"] = creator
+                handover.append((index, user_id, team_id if user_id else False))
+                continue
+            vals["user_id"] = user_id
+            if user_id:
+                vals["team_id"] = team_id
+        return handover
+
+    @api.model
+    def _coka_default_team(self, lead_type, cache):
+        """Odoo's default team of the current user for a lead of ``lead_type`` (his team,
+        else the first team of the company: ``crm.team._get_default_team_id``), as crm's
+        ``_compute_team_id`` gives it.
+
+        :param cache: dict kept by the caller over a batch
+        :return: ``crm.team`` (maybe empty)
+        """
+        if not lead_type:
+            lead_type = "lead" if self.env.user.has_group("crm.group_use_lead") else "opportunity"
+        if lead_type not in cache:
+            field = "use_leads" if lead_type == "lead" else "use_opportunities"
+            cache[lead_type] = self.env["crm.team"]._get_default_team_id(
+                domain=[(field, "=", True)]
+            )
+        return cache[lead_type]
+
+    @api.model
+    def _coka_add_tag_command(self, tag_commands, tag_id):
+        """The ``tag_ids`` value of create with the tag ``tag_id`` added."""
+        commands = list(tag_commands or [])
+        if commands and not all(isinstance(command, (list, tuple)) for command in commands):
+            commands = [Command.set(commands)]
+        return [*commands, Command.link(tag_id)]
+
+    @api.model
+    def _coka_team_agents(self, team_ids):
+        """The agents each team may give a lead to now, in one query.
+
+        An agent is an active member of the team (``crm.team.member``) whose user is active,
+        in the group Agent, with status ON and a routable extension
+        (:meth:`coka.pbx.extension._coka_routable_sql`: with billing, a valid seat).
+
+        :param team_ids: ids of ``crm.team``
+        :return: ``{team_id: {user_id: (assignment_optout, assignment_max)}}``, users ascending
+        """
+        if not team_ids:
+            return {}
+        for model in ("crm.team.member", "res.users", "coka.pbx.extension", "res.groups"):
+            self.env[model].flush_model()
+        group = self.env.ref("coka_pbx.group_agent")
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.crm_team_id, m.user_id, m.assignment_optout, m.assignment_max
+                  FROM crm_team_member m
+                  JOIN res_users u ON u.id = m.user_id
+                 WHERE m.crm_team_id IN %(teams)s AND m.active AND u.active
+                   AND u.coka_agent_status = 'on'
+                   AND EXISTS (SELECT 1 FROM res_groups_users_rel g
+                                WHERE g.uid = u.id AND g.gid = %(group)s)
+                   AND EXISTS (SELECT 1 FROM coka_pbx_extension e
+                                WHERE e.user_id = u.id AND %(routable)s)
+                 ORDER BY m.crm_team_id, m.user_id
+                """,
+                teams=tuple(team_ids),
+                group=group.id,
+                routable=self.env["coka.pbx.extension"]._coka_routable_sql(),
+            )
+        )
+        agents = defaultdict(dict)
+        for team_id, user_id, optout, capacity in rows:
+            agents[team_id][user_id] = (optout, capacity or 0)
+        return agents
+
+    @api.model
+    def _coka_pick_agents(self, wishes):
+        """Choose the salesperson of each lead, at once for a batch (SPEC LEAD-2, LEAD-3).
+
+        Each wish is ``(team_id, creator_id, excluded_ids)``. The creator gets the lead when
+        he is an agent of the team (:meth:`_coka_team_agents`) and not excluded. The others
+        go round robin over the team's agents that are not opted out
+        (``assignment_optout``) and under Odoo's capacity (``assignment_max`` leads over 30
+        days, as ``crm.team.member.lead_month_count`` counts them), after the team's pointer
+        ``coka_assign_last_user_id``. The pointers are read under a row lock
+        (``SELECT ... FOR UPDATE``, teams in id order, once per batch) and written back in
+        the same transaction: a concurrent batch of the same team waits, and in Odoo's
+        repeatable read it then fails to serialise and Odoo replays its request, so no pick
+        is lost nor counted twice.
+
+        :param list wishes: ``(team_id, creator_id, excluded_ids)`` per lead
+        :return: one user id or ``False`` per wish
+        """
+        team_ids = sorted({team_id for team_id, _creator, _excluded in wishes if team_id})
+        agents = self._coka_team_agents(team_ids)
+        picks = [False] * len(wishes)
+        pending = defaultdict(list)
+        for index, (team_id, creator, excluded) in enumerate(wishes):
+            team_agents = agents.get(team_id)
+            if not team_agents:
+                continue
+            if creator and creator in team_agents and creator not in excluded:
+                picks[index] = creator
+            else:
+                pending[team_id].append(index)
+        if not pending:
+            return picks
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, coka_assign_last_user_id FROM crm_team WHERE id IN %s "
+                "ORDER BY id FOR UPDATE",
+                tuple(sorted(pending)),
+            )
+        )
+        pointers = dict(rows)
+        counts = self._coka_month_counts(pending, agents)
+        updates = []
+        for team_id, indexes in pending.items():
+            team_agents = agents[team_id]
+            candidates = [uid for uid, (optout, _cap) in team_agents.items() if not optout]
+            remaining = {
+                uid: team_agents[uid][1] - counts.get((uid, team_id), 0) for uid in candidates
+            }
+            chosen, pointer = pick_round_robin(
+                candidates,
+                pointers.get(team_id),
+                remaining,
+                [wishes[index][2] for index in indexes],
+            )
+            for index, user_id in zip(indexes, chosen, strict=True):
+                picks[index] = user_id or False
+            if pointer and pointer != pointers.get(team_id):
+                updates.append((team_id, pointer))
+        if updates:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE crm_team t SET coka_assign_last_user_id = v.pointer "
+                    "FROM (VALUES %s) AS v(id, pointer) WHERE t.id = v.id",
+                    SQL(", ").join(
+                        SQL("(%s, %s)", team_id, pointer) for team_id, pointer in updates
+                    ),
+                )
+            )
+            self.env["crm.team"].browse(
+                [team_id for team_id, _pointer in updates]
+            ).invalidate_recordset(["coka_assign_last_user_id"])
+        return picks
+
+    @api.model
+    def _coka_month_counts(self, team_ids, agents):
+        """Leads assigned over the last 30 days per (agent, team), as Odoo's
+        ``crm.team.member.lead_month_count`` counts them (archived leads included).
+
+        :return: ``{(user_id, team_id): count}``
+        """
+        user_ids = {uid for team_id in team_ids for uid in agents[team_id]}
+        if not user_ids:
+            return {}
+        self.flush_model(["user_id", "team_id", "date_open"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT user_id, team_id, count(*) FROM crm_lead
+                 WHERE team_id IN %s AND user_id IN %s AND date_open >= %s
+                 GROUP BY user_id, team_id
+                """,
+                tuple(team_ids),
+                tuple(user_ids),
+                fields.Datetime.now() - datetime.timedelta(days=30),
+            )
+        )
+        return {(user_id, team_id): count for user_id, team_id, count in rows}
+
+    def _coka_assign(self, exclude_users=None):
+        """Give each lead of ``self`` at once to an agent of its team in round robin
+        (:meth:`_coka_pick_agents`, no creator-first), never to a user of
+        ``exclude_users``; a lead without an agent left is unassigned.
+
+        :param exclude_users: ``res.users`` recordset, or ``None``
+        :return: ``{lead: user}`` of the new salespersons (empty user when none)
+        """
+        excluded = set(exclude_users.ids) if exclude_users else set()
+        leads = self.sudo()
+        default_teams = {}
+        teams = {
+            lead: lead.team_id or self._coka_default_team(lead.type, default_teams)
+            for lead in leads
+        }
+        picks = self._coka_pick_agents([(teams[lead].id, False, excluded) for lead in leads])
+        by_user = defaultdict(list)
+        for lead, user_id in zip(leads, picks, strict=True):
+            by_user[(user_id, teams[lead].id if user_id else False)].append(lead.id)
+        for (user_id, team_id), lead_ids in by_user.items():
+            vals = {"user_id": user_id}
+            if team_id:
+                vals["team_id"] = team_id
+            leads.browse(lead_ids).write(vals)
+        Users = self.env["res.users"]
+        return {
+            lead.with_env(self.env): Users.browse(user_id or [])
+            for lead, user_id in zip(leads, picks, strict=True)
+        }

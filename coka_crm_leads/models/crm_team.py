@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class CrmTeam(models.Model):
+    _inherit = "crm.team"
+
+    coka_assign_last_user_id = fields.Many2one(
+        "res.users",
+        string="Last Assigned Agent",
+        readonly=True,
+        ondelete="set null",
+        help="Round-robin pointer of the instant lead assignment: the next lead goes to the "
+        "next eligible agent after this one.",
+    )
+
+    def _get_lead_to_assign_domain(self):
+        """Odoo's periodic assignment leaves alone the leads of the instant assignment (tag
+        Assign): they were assigned at creation, or stay for a manager when nobody was ON."""
+        domain = super()._get_lead_to_assign_domain()
+        tag = self.env.ref("coka_crm_leads.crm_tag_assign", raise_if_not_found=False)
+        if tag:
+            domain = [*domain, ("tag_ids", "not in", tag.ids)]
+        return domain
