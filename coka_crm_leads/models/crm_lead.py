@@ -2,6 +2,7 @@ import datetime
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.rotation import pick_round_robin
@@ -293,19 +294,26 @@ class CrmLead(models.Model):
     def _coka_assign(self, exclude_users=None):
         """Give each lead of ``self`` at once to an agent of its team in round robin
         (:meth:`_coka_pick_agents`, no creator-first), never to a user of
-        ``exclude_users``; a lead without an agent left is unassigned.
+        ``exclude_users``; a lead without an agent left is unassigned. A lead without team
+        takes Odoo's default team of the current user.
 
         :param exclude_users: ``res.users`` recordset, or ``None``
         :return: ``{lead: user}`` of the new salespersons (empty user when none)
         """
-        excluded = set(exclude_users.ids) if exclude_users else set()
+        excluded = frozenset(exclude_users.ids) if exclude_users else frozenset()
+        return self._coka_assign_excluding([excluded] * len(self))
+
+    def _coka_assign_excluding(self, excluded):
+        """:meth:`_coka_assign` with one collection of excluded user ids per lead."""
         leads = self.sudo()
         default_teams = {}
         teams = {
             lead: lead.team_id or self._coka_default_team(lead.type, default_teams)
             for lead in leads
         }
-        picks = self._coka_pick_agents([(teams[lead].id, False, excluded) for lead in leads])
+        picks = self._coka_pick_agents(
+            [(teams[lead].id, False, skip) for lead, skip in zip(leads, excluded, strict=True)]
+        )
         by_user = defaultdict(list)
         for lead, user_id in zip(leads, picks, strict=True):
             by_user[(user_id, teams[lead].id if user_id else False)].append(lead.id)
@@ -318,4 +326,82 @@ class CrmLead(models.Model):
         return {
             lead.with_env(self.env): Users.browse(user_id or [])
             for lead, user_id in zip(leads, picks, strict=True)
+        }
+
+    def action_coka_unassign(self):
+        """Unassign (SPEC LEAD-3, seed 003): each selected lead goes at once to another agent
+        of its team who is ON, in round robin, never to its previous salesperson; without
+        one it stays unassigned for a manager. Logged on each lead's chatter.
+
+        Anyone who may edit the leads may do it (an agent on his own leads): the handover
+        itself runs as superuser, since the lead then belongs to someone else.
+
+        :return: a notification action (the view reloads)
+        """
+        self.check_access("write")
+        leads = self.sudo()
+        previous = {lead.id: lead.user_id for lead in leads}
+        given = leads._coka_assign_excluding([frozenset(lead.user_id.ids) for lead in leads])
+        bodies = {}
+        for lead, agent in given.items():
+            before = previous[lead.id].name or self.env._("nobody")
+            if agent:
+                bodies[lead.id] = self.env._(
+                    "Unassigned from %(previous)s by %(user)s: now assigned to %(agent)s.",
+                    previous=before,
+                    user=self.env.user.name,
+                    agent=agent.name,
+                )
+            else:
+                bodies[lead.id] = self.env._(
+                    "Unassigned from %(previous)s by %(user)s: no other agent of the team is "
+                    "ON, the lead waits for a manager.",
+                    previous=before,
+                    user=self.env.user.name,
+                )
+        leads._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+        done = [agent for agent in given.values() if agent]
+        return self._coka_assignment_notification(
+            self.env._(
+                "%(done)s of %(count)s leads handed to another agent.",
+                done=len(done),
+                count=len(self),
+            ),
+            "success" if len(done) == len(self) else "warning",
+        )
+
+    def _coka_assign_to(self, agent):
+        """Assign to (SPEC LEAD-3, Managers): give the leads to ``agent``, logged on their
+        chatter. Odoo moves a lead to the agent's team when he is not in its team.
+
+        :param agent: ``res.users``, an agent
+        :raise AccessError: for a user who is not a Manager
+        :raise UserError: when ``agent`` is not an agent
+        """
+        if not self.env.user.has_group("coka_pbx.group_manager"):
+            raise AccessError(self.env._("Only Managers can assign leads to an agent."))
+        if not agent.has_group("coka_pbx.group_agent"):
+            raise UserError(self.env._("%(user)s is not an agent.", user=agent.name))
+        leads = self.sudo()
+        bodies = {
+            lead.id: self.env._(
+                "Assigned to %(agent)s by %(user)s (previously %(previous)s).",
+                agent=agent.name,
+                user=self.env.user.name,
+                previous=lead.user_id.name or self.env._("nobody"),
+            )
+            for lead in leads
+        }
+        leads.write({"user_id": agent.id})
+        leads._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+
+    def _coka_assignment_notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }

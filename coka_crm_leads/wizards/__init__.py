@@ -1,1 +1,2 @@
 from . import coka_pbx_call_note
+from . import coka_lead_assign
