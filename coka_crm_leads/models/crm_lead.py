@@ -54,14 +54,24 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A new lead with a mobile gets the tag Assign and, in the same transaction, its
-        salesperson (SPEC LEAD-2), see :meth:`_coka_prepare_assignment`. The whole batch is
-        decided at once before the records exist, so assigning adds no write, except for a
-        creator whose record rules restrict the leads he creates (an agent): his leads are
-        created as his, then handed to their agent."""
+        salesperson (SPEC LEAD-2), see :meth:`_coka_prepare_assignment`.
+
+        The whole batch is decided at once before the records exist, so assigning adds no
+        write. As Odoo's own assignment does, the salespersons get no assignment email; they
+        follow their leads, subscribed in one insert per batch instead of once per lead
+        (:meth:`_coka_subscribe_agents`). A creator whose record rules restrict
+        the leads he creates (an agent) creates his leads as his, then they are handed to
+        their agent."""
         if self.env.context.get("coka_lead_no_assign"):
             return super().create(vals_list)
-        handover = self._coka_prepare_assignment(vals_list)
-        leads = super().create(vals_list)
+        assigned, handover = self._coka_prepare_assignment(vals_list)
+        Lead = self
+        if assigned:
+            partners = self.env["res.users"].browse({uid for _i, uid in assigned}).partner_id
+            Lead = self.with_context(coka_assign_subscribe_later=frozenset(partners.ids))
+        leads = super(CrmLead, Lead).create(vals_list)
+        if assigned:
+            leads._coka_subscribe_agents([(leads[index].id, uid) for index, uid in assigned])
         by_agent = defaultdict(list)
         for index, user_id, team_id in handover:
             by_agent[(user_id, team_id)].append(leads[index].id)
@@ -69,8 +79,56 @@ class CrmLead(models.Model):
             vals = {"user_id": user_id}
             if team_id:
                 vals["team_id"] = team_id
-            self.sudo().browse(lead_ids).write(vals)
+            self.sudo().with_context(mail_auto_subscribe_no_notify=True).browse(lead_ids).write(
+                vals
+            )
         return leads
+
+    def _coka_subscribe_agents(self, pairs):
+        """Make each agent a follower of the new leads given to him, as Odoo does for a
+        salesperson (default subtypes), in one insert for the whole batch.
+
+        :param pairs: ``(lead id, user id)``
+        """
+        if not pairs or self.env.context.get("tracking_disable"):
+            return
+        users = self.env["res.users"].sudo().browse({uid for _lead, uid in pairs})
+        partner_of = {user.id: user.partner_id.id for user in users}
+        wanted = {(lead_id, partner_of[uid]) for lead_id, uid in pairs}
+        # The creator already follows his new leads: he may be their agent.
+        existing = set(
+            self.env.execute_query(
+                SQL(
+                    "SELECT res_id, partner_id FROM mail_followers WHERE res_model = %s "
+                    "AND res_id IN %s AND partner_id IN %s",
+                    self._name,
+                    tuple({lead_id for lead_id, _partner in wanted}),
+                    tuple(set(partner_of.values())),
+                )
+            )
+        )
+        subtypes = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[1]
+        self.env["mail.followers"].sudo().create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": lead_id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes)],
+                }
+                for lead_id, partner_id in sorted(wanted - existing)
+            ]
+        )
+        self.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The agents given by :meth:`create` are subscribed there, per batch, without the
+        assignment email."""
+        followers = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        later = self.env.context.get("coka_assign_subscribe_later")
+        if later:
+            followers = [follower for follower in followers if follower[0] not in later]
+        return followers
 
     @api.model
     def _coka_prepare_assignment(self, vals_list):
@@ -84,7 +142,8 @@ class CrmLead(models.Model):
         is the one of the values, otherwise Odoo's default team of the creator (his team,
         else the first team of the company), as Odoo itself would give.
 
-        :return: ``(index, user_id, team_id)`` of the leads to hand over after their creation
+        :return: ``(assigned, handover)``: ``(index, user_id)`` of the leads whose values got
+            an agent, ``(index, user_id, team_id)`` of those to hand over after their creation
             (when the creator's record rules restrict his creations)
         """
         tag = self.env.ref("coka_crm_leads.crm_tag_assign", raise_if_not_found=False)
@@ -111,12 +170,12 @@ class CrmLead(models.Model):
             team_id = vals.get("team_id") or self._coka_default_team(lead_type, default_teams).id
             todo.append((index, vals, team_id))
         if not todo:
-            return []
+            return [], []
         picks = self._coka_pick_agents([(team_id, creator, ()) for _i, _vals, team_id in todo])
         restricted = not self.env.su and bool(
             self.env["ir.rule"]._compute_domain(self._name, "create")
         )
-        handover = []
+        assigned, handover = [], []
         for (index, vals, team_id), user_id in zip(todo, picks, strict=True):
             if restricted and user_id != creator:
                 vals["user_id"] = creator
@@ -125,7 +184,8 @@ class CrmLead(models.Model):
             vals["user_id"] = user_id
             if user_id:
                 vals["team_id"] = team_id
-        return handover
+                assigned.append((index, user_id))
+        return assigned, handover
 
     @api.model
     def _coka_default_team(self, lead_type, cache):

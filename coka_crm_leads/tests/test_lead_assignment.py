@@ -72,6 +72,28 @@ class TestLeadAssignment(TransactionCase):
         self.assertLessEqual(self._spread(leads), 1)
         self.assertEqual(len(leads), 17)
 
+    def test_agents_follow_their_leads_without_assignment_email(self):
+        # With tracking, as in production: Odoo subscribes the salesperson of a lead.
+        Lead = self.env["crm.lead"].with_context(tracking_disable=False).with_user(self.manager)
+        mails = self.env["mail.mail"].search_count([])
+        leads = Lead.create(
+            [
+                {"name": f"Theo dõi {i}", "mobile": f"0906{i:06d}", "team_id": self.team.id}
+                for i in range(5)
+            ]
+        ).sudo()
+        for lead in leads:
+            self.assertIn(lead.user_id.partner_id, lead.message_partner_ids)
+            self.assertIn(self.manager.partner_id, lead.message_partner_ids)
+        self.assertEqual(leads[0].user_id, leads[4].user_id)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    def test_creator_agent_follows_once(self):
+        agent = self.agents[1]
+        Lead = self.env["crm.lead"].with_context(tracking_disable=False).with_user(agent)
+        lead = Lead.create({"name": "Của tôi", "mobile": "0906555444", "team_id": self.team.id})
+        self.assertEqual(lead.sudo().message_partner_ids, agent.partner_id)
+
     def test_lead_without_mobile_is_left_alone(self):
         lead = self.env["crm.lead"].create({"name": "Không số", "team_id": self.team.id})
         self.assertNotIn(self.tag, lead.tag_ids)
