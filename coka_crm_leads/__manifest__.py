@@ -12,6 +12,7 @@
         "security/coka_crm_leads_rules.xml",
         "data/coka_crm_leads_data.xml",
         "views/coka_ticket_views.xml",
+        "wizards/coka_lead_assign_views.xml",
         "views/crm_lead_views.xml",
         "wizards/coka_pbx_call_note_views.xml",
         "views/coka_crm_leads_menus.xml",

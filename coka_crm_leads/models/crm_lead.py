@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from psycopg2 import errors
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, plaintext2html
 
 from ..tools import intake
@@ -191,14 +192,24 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A new lead with a mobile gets the tag Assign and, in the same transaction, its
-        salesperson (SPEC LEAD-2), see :meth:`_coka_prepare_assignment`. The whole batch is
-        decided at once before the records exist, so assigning adds no write, except for a
-        creator whose record rules restrict the leads he creates (an agent): his leads are
-        created as his, then handed to their agent."""
+        salesperson (SPEC LEAD-2), see :meth:`_coka_prepare_assignment`.
+
+        The whole batch is decided at once before the records exist, so assigning adds no
+        write. As Odoo's own assignment does, the salespersons get no assignment email; they
+        follow their leads, subscribed in one insert per batch instead of once per lead
+        (:meth:`_coka_subscribe_agents`). A creator whose record rules restrict
+        the leads he creates (an agent) creates his leads as his, then they are handed to
+        their agent."""
         if self.env.context.get("coka_lead_no_assign"):
             return super().create(vals_list)
-        handover = self._coka_prepare_assignment(vals_list)
-        leads = super().create(vals_list)
+        assigned, handover = self._coka_prepare_assignment(vals_list)
+        Lead = self
+        if assigned:
+            partners = self.env["res.users"].browse({uid for _i, uid in assigned}).partner_id
+            Lead = self.with_context(coka_assign_subscribe_later=frozenset(partners.ids))
+        leads = super(CrmLead, Lead).create(vals_list)
+        if assigned:
+            leads._coka_subscribe_agents([(leads[index].id, uid) for index, uid in assigned])
         by_agent = defaultdict(list)
         for index, user_id, team_id in handover:
             by_agent[(user_id, team_id)].append(leads[index].id)
@@ -206,8 +217,56 @@ class CrmLead(models.Model):
             vals = {"user_id": user_id}
             if team_id:
                 vals["team_id"] = team_id
-            self.sudo().browse(lead_ids).write(vals)
+            self.sudo().with_context(mail_auto_subscribe_no_notify=True).browse(lead_ids).write(
+                vals
+            )
         return leads
+
+    def _coka_subscribe_agents(self, pairs):
+        """Make each agent a follower of the new leads given to him, as Odoo does for a
+        salesperson (default subtypes), in one insert for the whole batch.
+
+        :param pairs: ``(lead id, user id)``
+        """
+        if not pairs or self.env.context.get("tracking_disable"):
+            return
+        users = self.env["res.users"].sudo().browse({uid for _lead, uid in pairs})
+        partner_of = {user.id: user.partner_id.id for user in users}
+        wanted = {(lead_id, partner_of[uid]) for lead_id, uid in pairs}
+        # The creator already follows his new leads: he may be their agent.
+        existing = set(
+            self.env.execute_query(
+                SQL(
+                    "SELECT res_id, partner_id FROM mail_followers WHERE res_model = %s "
+                    "AND res_id IN %s AND partner_id IN %s",
+                    self._name,
+                    tuple({lead_id for lead_id, _partner in wanted}),
+                    tuple(set(partner_of.values())),
+                )
+            )
+        )
+        subtypes = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[1]
+        self.env["mail.followers"].sudo().create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": lead_id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes)],
+                }
+                for lead_id, partner_id in sorted(wanted - existing)
+            ]
+        )
+        self.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The agents given by :meth:`create` are subscribed there, per batch, without the
+        assignment email."""
+        followers = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        later = self.env.context.get("coka_assign_subscribe_later")
+        if later:
+            followers = [follower for follower in followers if follower[0] not in later]
+        return followers
 
     @api.model
     def _coka_prepare_assignment(self, vals_list):
@@ -221,7 +280,8 @@ class CrmLead(models.Model):
         is the one of the values, otherwise Odoo's default team of the creator (his team,
         else the first team of the company), as Odoo itself would give.
 
-        :return: ``(index, user_id, team_id)`` of the leads to hand over after their creation
+        :return: ``(assigned, handover)``: ``(index, user_id)`` of the leads whose values got
+            an agent, ``(index, user_id, team_id)`` of those to hand over after their creation
             (when the creator's record rules restrict his creations)
         """
         tag = self.env.ref("coka_crm_leads.crm_tag_assign", raise_if_not_found=False)
@@ -248,12 +308,12 @@ class CrmLead(models.Model):
             team_id = vals.get("team_id") or self._coka_default_team(lead_type, default_teams).id
             todo.append((index, vals, team_id))
         if not todo:
-            return []
+            return [], []
         picks = self._coka_pick_agents([(team_id, creator, ()) for _i, _vals, team_id in todo])
         restricted = not self.env.su and bool(
             self.env["ir.rule"]._compute_domain(self._name, "create")
         )
-        handover = []
+        assigned, handover = [], []
         for (index, vals, team_id), user_id in zip(todo, picks, strict=True):
             if restricted and user_id != creator:
                 vals["user_id"] = creator
@@ -262,7 +322,8 @@ class CrmLead(models.Model):
             vals["user_id"] = user_id
             if user_id:
                 vals["team_id"] = team_id
-        return handover
+                assigned.append((index, user_id))
+        return assigned, handover
 
     @api.model
     def _coka_default_team(self, lead_type, cache):
@@ -434,19 +495,26 @@ class CrmLead(models.Model):
     def _coka_assign(self, exclude_users=None):
         """Give each lead of ``self`` at once to an agent of its team in round robin
         (:meth:`_coka_pick_agents`, no creator-first), never to a user of
-        ``exclude_users``; a lead without an agent left is unassigned.
+        ``exclude_users``; a lead without an agent left is unassigned. A lead without team
+        takes Odoo's default team of the current user.
 
         :param exclude_users: ``res.users`` recordset, or ``None``
         :return: ``{lead: user}`` of the new salespersons (empty user when none)
         """
-        excluded = set(exclude_users.ids) if exclude_users else set()
+        excluded = frozenset(exclude_users.ids) if exclude_users else frozenset()
+        return self._coka_assign_excluding([excluded] * len(self))
+
+    def _coka_assign_excluding(self, excluded):
+        """:meth:`_coka_assign` with one collection of excluded user ids per lead."""
         leads = self.sudo()
         default_teams = {}
         teams = {
             lead: lead.team_id or self._coka_default_team(lead.type, default_teams)
             for lead in leads
         }
-        picks = self._coka_pick_agents([(teams[lead].id, False, excluded) for lead in leads])
+        picks = self._coka_pick_agents(
+            [(teams[lead].id, False, skip) for lead, skip in zip(leads, excluded, strict=True)]
+        )
         by_user = defaultdict(list)
         for lead, user_id in zip(leads, picks, strict=True):
             by_user[(user_id, teams[lead].id if user_id else False)].append(lead.id)
@@ -459,4 +527,82 @@ class CrmLead(models.Model):
         return {
             lead.with_env(self.env): Users.browse(user_id or [])
             for lead, user_id in zip(leads, picks, strict=True)
+        }
+
+    def action_coka_unassign(self):
+        """Unassign (SPEC LEAD-3, seed 003): each selected lead goes at once to another agent
+        of its team who is ON, in round robin, never to its previous salesperson; without
+        one it stays unassigned for a manager. Logged on each lead's chatter.
+
+        Anyone who may edit the leads may do it (an agent on his own leads): the handover
+        itself runs as superuser, since the lead then belongs to someone else.
+
+        :return: a notification action (the view reloads)
+        """
+        self.check_access("write")
+        leads = self.sudo()
+        previous = {lead.id: lead.user_id for lead in leads}
+        given = leads._coka_assign_excluding([frozenset(lead.user_id.ids) for lead in leads])
+        bodies = {}
+        for lead, agent in given.items():
+            before = previous[lead.id].name or self.env._("nobody")
+            if agent:
+                bodies[lead.id] = self.env._(
+                    "Unassigned from %(previous)s by %(user)s: now assigned to %(agent)s.",
+                    previous=before,
+                    user=self.env.user.name,
+                    agent=agent.name,
+                )
+            else:
+                bodies[lead.id] = self.env._(
+                    "Unassigned from %(previous)s by %(user)s: no other agent of the team is "
+                    "ON, the lead waits for a manager.",
+                    previous=before,
+                    user=self.env.user.name,
+                )
+        leads._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+        done = [agent for agent in given.values() if agent]
+        return self._coka_assignment_notification(
+            self.env._(
+                "%(done)s of %(count)s leads handed to another agent.",
+                done=len(done),
+                count=len(self),
+            ),
+            "success" if len(done) == len(self) else "warning",
+        )
+
+    def _coka_assign_to(self, agent):
+        """Assign to (SPEC LEAD-3, Managers): give the leads to ``agent``, logged on their
+        chatter. Odoo moves a lead to the agent's team when he is not in its team.
+
+        :param agent: ``res.users``, an agent
+        :raise AccessError: for a user who is not a Manager
+        :raise UserError: when ``agent`` is not an agent
+        """
+        if not self.env.user.has_group("coka_pbx.group_manager"):
+            raise AccessError(self.env._("Only Managers can assign leads to an agent."))
+        if not agent.has_group("coka_pbx.group_agent"):
+            raise UserError(self.env._("%(user)s is not an agent.", user=agent.name))
+        leads = self.sudo()
+        bodies = {
+            lead.id: self.env._(
+                "Assigned to %(agent)s by %(user)s (previously %(previous)s).",
+                agent=agent.name,
+                user=self.env.user.name,
+                previous=lead.user_id.name or self.env._("nobody"),
+            )
+            for lead in leads
+        }
+        leads.write({"user_id": agent.id})
+        leads._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+
+    def _coka_assignment_notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
