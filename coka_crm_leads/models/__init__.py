@@ -5,3 +5,4 @@ from . import res_partner
 from . import crm_team
 from . import coka_lead_token
 from . import coka_lead_intake_lock
+from . import coka_lead_rotation

@@ -400,11 +400,8 @@ class CrmLead(models.Model):
         go round robin over the team's agents that are not opted out
         (``assignment_optout``) and under Odoo's capacity (``assignment_max`` leads over 30
         days, as ``crm.team.member.lead_month_count`` counts them), after the team's pointer
-        ``coka_assign_last_user_id``. The pointers are read under a row lock
-        (``SELECT ... FOR UPDATE``, teams in id order, once per batch) and written back in
-        the same transaction: a concurrent batch of the same team waits, and in Odoo's
-        repeatable read it then fails to serialise and Odoo replays its request, so no pick
-        is lost nor counted twice.
+        ``coka_assign_last_user_id``, turned under a row lock once per batch by
+        ``coka.lead.rotation._coka_turn`` (see there why in a transaction of its own).
 
         :param list wishes: ``(team_id, creator_id, excluded_ids)`` per lead
         :return: one user id or ``False`` per wish
@@ -423,48 +420,29 @@ class CrmLead(models.Model):
                 pending[team_id].append(index)
         if not pending:
             return picks
-        query = SQL(
-            "SELECT id, coka_assign_last_user_id FROM crm_team WHERE id IN %s "
-            "ORDER BY id FOR UPDATE",
-            tuple(sorted(pending)),
-        )
-        self.env.flush_query(query)
-        # A concurrent batch's serialisation failure is expected (Odoo replays the request):
-        # not logged as a bad query (an ERROR line).
-        self.env.cr.execute(query, log_exceptions=False)
-        rows = self.env.cr.fetchall()
-        pointers = dict(rows)
         counts = self._coka_month_counts(pending, agents)
-        updates = []
-        for team_id, indexes in pending.items():
-            team_agents = agents[team_id]
-            candidates = [uid for uid, (optout, _cap) in team_agents.items() if not optout]
-            remaining = {
-                uid: team_agents[uid][1] - counts.get((uid, team_id), 0) for uid in candidates
-            }
-            chosen, pointer = pick_round_robin(
-                candidates,
-                pointers.get(team_id),
-                remaining,
-                [wishes[index][2] for index in indexes],
-            )
-            for index, user_id in zip(indexes, chosen, strict=True):
-                picks[index] = user_id or False
-            if pointer and pointer != pointers.get(team_id):
-                updates.append((team_id, pointer))
-        if updates:
-            self.env.execute_query(
-                SQL(
-                    "UPDATE crm_team t SET coka_assign_last_user_id = v.pointer "
-                    "FROM (VALUES %s) AS v(id, pointer) WHERE t.id = v.id",
-                    SQL(", ").join(
-                        SQL("(%s, %s)", team_id, pointer) for team_id, pointer in updates
-                    ),
+
+        def turn(pointers):
+            updates = {}
+            for team_id, indexes in pending.items():
+                team_agents = agents[team_id]
+                candidates = [uid for uid, (optout, _cap) in team_agents.items() if not optout]
+                remaining = {
+                    uid: team_agents[uid][1] - counts.get((uid, team_id), 0) for uid in candidates
+                }
+                chosen, pointer = pick_round_robin(
+                    candidates,
+                    pointers.get(team_id),
+                    remaining,
+                    [wishes[index][2] for index in indexes],
                 )
-            )
-            self.env["crm.team"].browse(
-                [team_id for team_id, _pointer in updates]
-            ).invalidate_recordset(["coka_assign_last_user_id"])
+                for index, user_id in zip(indexes, chosen, strict=True):
+                    picks[index] = user_id or False
+                if pointer and pointer != pointers.get(team_id):
+                    updates[team_id] = pointer
+            return updates
+
+        self.env["coka.lead.rotation"]._coka_turn(sorted(pending), turn)
         return picks
 
     @api.model
