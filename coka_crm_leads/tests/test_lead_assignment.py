@@ -82,9 +82,16 @@ class TestLeadAssignment(TransactionCase):
                 for i in range(5)
             ]
         ).sudo()
+        Subtype = self.env["mail.message.subtype"]
+        defaults = Subtype.browse(Subtype._get_auto_subscription_subtypes("crm.lead")[1])
+        self.assertTrue(defaults)
         for lead in leads:
             self.assertIn(lead.user_id.partner_id, lead.message_partner_ids)
             self.assertIn(self.manager.partner_id, lead.message_partner_ids)
+            follower = lead.message_follower_ids.filtered(
+                lambda follower, lead=lead: follower.partner_id == lead.user_id.partner_id
+            )
+            self.assertEqual(follower.subtype_ids, defaults)
         self.assertEqual(leads[0].user_id, leads[4].user_id)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
 
