@@ -13,10 +13,13 @@
         "data/coka_crm_leads_data.xml",
         "views/coka_ticket_views.xml",
         "views/crm_lead_call_center_views.xml",
+        "wizards/coka_lead_assign_views.xml",
         "views/crm_lead_views.xml",
         "wizards/coka_pbx_call_note_views.xml",
         "wizards/coka_do_not_contact_views.xml",
         "views/coka_crm_leads_menus.xml",
+        "views/coka_lead_token_views.xml",
+        "views/crm_lead_intake_views.xml",
     ],
     "demo": [
         "demo/coka_crm_leads_demo.xml",

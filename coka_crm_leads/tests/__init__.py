@@ -4,3 +4,6 @@ from . import test_do_not_contact
 from . import test_lead_access
 from . import test_lead_call_center
 from . import test_tours
+from . import test_lead_assignment
+from . import test_lead_token
+from . import test_lead_intake
