@@ -368,7 +368,7 @@ def main():
             ],
         )
         team, users = make_world(env, args.agents)
-        cr.commit()
+        env.cr.commit()
         results, warnings = measure_all(env, args, team, users)
     return 1 if report(args, results, warnings) else 0
 
