@@ -15,6 +15,8 @@
         "views/crm_lead_views.xml",
         "wizards/coka_pbx_call_note_views.xml",
         "views/coka_crm_leads_menus.xml",
+        "data/coka_contact_field_views_data.xml",
+        "views/coka_contact_field_views.xml",
     ],
     "demo": [
         "demo/coka_crm_leads_demo.xml",

@@ -1,0 +1,1 @@
+from . import contact_fields
