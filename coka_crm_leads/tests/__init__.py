@@ -1,2 +1,3 @@
 from . import test_ticket
 from . import test_caller_card
+from . import test_contact_fields
