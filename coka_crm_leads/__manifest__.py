@@ -17,6 +17,7 @@
         "views/coka_crm_leads_menus.xml",
         "data/coka_contact_field_views_data.xml",
         "views/coka_contact_field_views.xml",
+        "views/res_partner_call_center_views.xml",
     ],
     "demo": [
         "demo/coka_crm_leads_demo.xml",

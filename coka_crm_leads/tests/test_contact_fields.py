@@ -186,13 +186,16 @@ class TestContactFields(TransactionCase):
         user = new_test_user(
             self.env, login="cf_sales", groups="coka_pbx.group_agent,base.group_partner_manager"
         )
+        team = self.env["crm.team"].create({"name": "Phòng CSKH"})
+        required = {"mobile": "0905 222 333", "team_id": team.id, "user_id": user.id}
         Partner = self.env["res.partner"].with_user(user)
         with self.assertRaisesRegex(ValidationError, "Ngày sinh"):
-            Partner.with_context(**CALL_CENTER).create({"name": "Giang"})
+            Partner.with_context(**CALL_CENTER).create({"name": "Giang", **required})
         partner = Partner.with_context(**CALL_CENTER).create(
             {
                 "name": "Giang",
                 "x_coka_ngay_sinh": "2000-01-01",
+                **required,
                 # Its address and a company typed by name are not checked.
                 "child_ids": [(0, 0, {"name": "Nhà riêng", "type": "other"})],
             }
@@ -204,3 +207,10 @@ class TestContactFields(TransactionCase):
         partner.with_context(**CALL_CENTER).write({"name": "Giang Lê"})
         # Elsewhere (the Contacts app, the PBX for unknown callers) nothing is required.
         self.assertTrue(Partner.create({"name": "Hà"}))
+        company = self.env.company
+        company.coka_auto_register_callers = True
+        caller = self.env["coka.pbx.call"]._coka_find_or_register_partner(
+            company, "+84905444555", "inbound"
+        )
+        self.assertTrue(caller)
+        self.assertFalse(caller.x_coka_ngay_sinh)
