@@ -40,9 +40,7 @@ class CokaContactField(models.Model):
 
     name = fields.Char("Label", required=True)
     field_type = fields.Selection(FIELD_TYPES, string="Type", required=True, default="char")
-    selection_options = fields.Text(
-        "Options", help="The choices of a selection, one a line."
-    )
+    selection_options = fields.Text("Options", help="The choices of a selection, one a line.")
     required = fields.Boolean(help="The contact form asks for a value.")
     in_list = fields.Boolean("Shown in List", help="A column of the contacts list.")
     sequence = fields.Integer(default=10)
@@ -161,9 +159,7 @@ class CokaContactField(models.Model):
             if value in by_value:
                 commands.append(Command.update(by_value[value].id, {"sequence": index}))
             else:
-                commands.append(
-                    Command.create({"value": value, "name": label, "sequence": index})
-                )
+                commands.append(Command.create({"value": value, "name": label, "sequence": index}))
         field.write({"selection_ids": commands})
 
     # The generated views ------------------------------------------------------------------

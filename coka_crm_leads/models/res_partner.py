@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.addons.coka_pbx.tools import phone as phone_tools
 from odoo.exceptions import ValidationError
+
+from odoo.addons.coka_pbx.tools import phone as phone_tools
 
 # Set by the Call Center's Contacts action: the contacts created there are checked.
 CALL_CENTER_CONTEXT = "coka_call_center_contact"

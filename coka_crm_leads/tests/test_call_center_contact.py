@@ -55,7 +55,9 @@ class TestCallCenterContact(TransactionCase):
         self.assertEqual(partner.mobile, "0903 111 222")
         self.assertEqual(partner.coka_mobile_e164, "+84903111222")
         self.assertEqual(partner.team_id, self.team)
-        landline = self.Partner.create(self._values(name="Cửa hàng", mobile=False, phone="02837300123"))
+        landline = self.Partner.create(
+            self._values(name="Cửa hàng", mobile=False, phone="02837300123")
+        )
         self.assertEqual(landline.phone, "028 3730 0123")
 
     def test_a_second_contact_with_the_same_number_is_flagged_not_created(self):

@@ -81,7 +81,9 @@ class TestContactFields(TransactionCase):
             {"name": "Lê Thị Hoa", "x_coka_ngay_sinh": "1990-04-30", "x_coka_hang": "vang"}
         )
         self.env.flush_all()
-        self.env.cr.execute("SELECT x_coka_ngay_sinh, x_coka_hang FROM res_partner WHERE id = %s", [partner.id])
+        self.env.cr.execute(
+            "SELECT x_coka_ngay_sinh, x_coka_hang FROM res_partner WHERE id = %s", [partner.id]
+        )
         self.assertEqual([str(value) for value in self.env.cr.fetchone()], ["1990-04-30", "vang"])
         # Without a value it saves too, outside the Call Center.
         self.assertTrue(self.env["res.partner"].create({"name": "Không ngày sinh"}))
@@ -92,7 +94,9 @@ class TestContactFields(TransactionCase):
         group = form.xpath("//group[@name='coka_contact_fields']")
         self.assertEqual(len(group), 1)
         self.assertEqual(group[0].get("string"), "Call Center")
-        self.assertEqual(group[0].xpath(".//field[@name='x_coka_ngay_sinh']")[0].get("required"), "1")
+        self.assertEqual(
+            group[0].xpath(".//field[@name='x_coka_ngay_sinh']")[0].get("required"), "1"
+        )
         self.assertFalse(group[0].xpath(".//field[@name='x_coka_hang']")[0].get("required"))
         listed = self._arch("list")
         self.assertTrue(listed.xpath("//field[@name='x_coka_ngay_sinh']"))
@@ -109,13 +113,19 @@ class TestContactFields(TransactionCase):
     def test_filter_group_and_export(self):
         birthday, rank = self._birthday_and_rank()
         Partner = self.env["res.partner"]
-        gold = Partner.create({"name": "An", "x_coka_hang": "vang", "x_coka_ngay_sinh": "1980-01-02"})
+        gold = Partner.create(
+            {"name": "An", "x_coka_hang": "vang", "x_coka_ngay_sinh": "1980-01-02"}
+        )
         silver = Partner.create({"name": "Bình", "x_coka_hang": "bac"})
         Partner.create({"name": "Chi", "x_coka_hang": "vang"})
         self.assertEqual(Partner.search([("x_coka_ngay_sinh", "<", "1990-01-01")]), gold)
         self.assertEqual(Partner.search([("x_coka_hang", "=", "bac")]), silver)
-        groups = Partner.read_group([("x_coka_hang", "!=", False)], ["x_coka_hang"], ["x_coka_hang"])
-        self.assertEqual({g["x_coka_hang"]: g["x_coka_hang_count"] for g in groups}, {"vang": 2, "bac": 1})
+        groups = Partner.read_group(
+            [("x_coka_hang", "!=", False)], ["x_coka_hang"], ["x_coka_hang"]
+        )
+        self.assertEqual(
+            {g["x_coka_hang"]: g["x_coka_hang_count"] for g in groups}, {"vang": 2, "bac": 1}
+        )
         rows = gold.export_data(["name", "x_coka_hang", "x_coka_ngay_sinh"])["datas"]
         self.assertEqual(rows, [["An", "Vàng", date(1980, 1, 2)]])
         fields = Partner.fields_get(["x_coka_hang"])["x_coka_hang"]
@@ -131,7 +141,9 @@ class TestContactFields(TransactionCase):
             self.assertEqual(
                 birthday.field_id.with_context(lang=lang).field_description, "Sinh nhật"
             )
-        self.assertFalse(self._arch("form").xpath("//field[@name='x_coka_ngay_sinh']")[0].get("required"))
+        self.assertFalse(
+            self._arch("form").xpath("//field[@name='x_coka_ngay_sinh']")[0].get("required")
+        )
         self.assertFalse(self._arch("list").xpath("//field[@name='x_coka_ngay_sinh']"))
         # Vàng kept (and its contacts), Bạc removed (emptied), Kim cương added.
         rank.selection_options = "Kim cương\nVàng"
@@ -163,7 +175,9 @@ class TestContactFields(TransactionCase):
 
     def test_wrong_definitions_are_refused(self):
         with self.assertRaises(ValidationError):
-            self.Field.create({"name": "Hạng", "field_type": "selection", "selection_options": " \n"})
+            self.Field.create(
+                {"name": "Hạng", "field_type": "selection", "selection_options": " \n"}
+            )
         with self.assertRaises(ValidationError):
             self.Field.create({"name": "Đồng ý", "field_type": "boolean", "required": True})
 
@@ -179,7 +193,9 @@ class TestContactFields(TransactionCase):
             birthday.with_user(self.agent).unlink()
         manager = new_test_user(self.env, login="cf_manager", groups="coka_pbx.group_manager")
         with self.assertRaises(AccessError):
-            self.env["coka.contact.field"].with_user(manager).create({"name": "X", "field_type": "char"})
+            self.env["coka.contact.field"].with_user(manager).create(
+                {"name": "X", "field_type": "char"}
+            )
 
     def test_required_fields_checked_from_the_call_center_only(self):
         self._birthday_and_rank()
