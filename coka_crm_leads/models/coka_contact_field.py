@@ -19,6 +19,7 @@ FIELD_TYPES = [
 FORM_VIEW = "coka_crm_leads.res_partner_view_form_contact_fields"
 LIST_VIEW = "coka_crm_leads.res_partner_view_list_contact_fields"
 SEARCH_VIEW = "coka_crm_leads.res_partner_view_search_contact_fields"
+GROUP_TITLE = "Call Center"
 GROUPABLE = ("selection", "boolean", "date", "datetime", "char")
 
 
@@ -175,20 +176,31 @@ class CokaContactField(models.Model):
             SEARCH_VIEW: records._coka_search_arch(),
         }
         for xml_id, arch in arches.items():
-            view = self.env.ref(xml_id).sudo()
+            view = self.env.ref(xml_id).sudo().with_context(lang="en_US")
             if arch is None:
                 view.write({"active": False})
-            else:
-                view.write({"arch_db": arch, "active": True})
+                continue
+            view.write({"arch_db": arch, "active": True})
+        # The group's title is the module's term, translated like any view term (the
+        # labels are data: the same in every language).
+        form = self.env.ref(FORM_VIEW).sudo()
+        if form.active:
+            languages = [code for code, _name in self.env["res.lang"].get_installed()]
+            form.update_field_translations(
+                "arch_db",
+                {
+                    code: {GROUP_TITLE: self.with_context(lang=code).env._("Call Center")}
+                    for code in languages
+                    if code != "en_US"
+                },
+            )
 
     def _coka_form_arch(self):
         if not self:
             return None
         root = etree.Element("data")
         xpath = etree.SubElement(root, "xpath", expr="//sheet/notebook", position="before")
-        group = etree.SubElement(
-            xpath, "group", name="coka_contact_fields", string=_("Call Center")
-        )
+        group = etree.SubElement(xpath, "group", name="coka_contact_fields", string=GROUP_TITLE)
         columns = [etree.SubElement(group, "group") for _index in range(2)]
         for index, record in enumerate(self):
             attributes = {"name": record.field_id.name}

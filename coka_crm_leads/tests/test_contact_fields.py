@@ -19,6 +19,7 @@ class TestContactFields(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.env["ir.module.module"]._load_module_terms(["coka_crm_leads"], ["vi_VN"])
         cls.admin = new_test_user(cls.env, login="cf_admin", groups="base.group_system")
         cls.agent = new_test_user(cls.env, login="cf_agent", groups="coka_pbx.group_agent")
         cls.Field = cls.env["coka.contact.field"].with_user(cls.admin)
@@ -40,8 +41,9 @@ class TestContactFields(TransactionCase):
         )
         return birthday, rank
 
-    def _arch(self, view_type):
-        arch = self.env["res.partner"].get_views([(False, view_type)])["views"][view_type]["arch"]
+    def _arch(self, view_type, lang="en_US"):
+        Partner = self.env["res.partner"].with_context(lang=lang)
+        arch = Partner.get_views([(False, view_type)])["views"][view_type]["arch"]
         return etree.fromstring(arch)
 
     def test_slug_and_names(self):
@@ -107,6 +109,13 @@ class TestContactFields(TransactionCase):
         # One generated view per view type, not one per field.
         views = self.env["ir.ui.view"].search([("arch_db", "ilike", "x_coka_")])
         self.assertEqual(len(views), 3)
+        # The group's title is translated; the labels are what the administrator typed.
+        vietnamese = self._arch("form", lang="vi_VN")
+        group = vietnamese.xpath("//group[@name='coka_contact_fields']")[0]
+        self.assertEqual(group.get("string"), "Tổng đài")
+        fields = self.env["res.partner"].with_context(lang="vi_VN").fields_get(["x_coka_hang"])
+        self.assertEqual(fields["x_coka_hang"]["string"], "Hạng")
+        self.assertEqual(fields["x_coka_hang"]["selection"], [("vang", "Vàng"), ("bac", "Bạc")])
         rank.in_list = True
         self.assertTrue(self._arch("list").xpath("//field[@name='x_coka_hang']"))
 
