@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import contact_fields
@@ -45,9 +45,7 @@ class CokaContactField(models.Model):
     required = fields.Boolean(help="The contact form asks for a value.")
     in_list = fields.Boolean("Shown in List", help="A column of the contacts list.")
     sequence = fields.Integer(default=10)
-    field_id = fields.Many2one(
-        "ir.model.fields", string="Field", readonly=True, copy=False, ondelete="cascade"
-    )
+    field_id = fields.Many2one("ir.model.fields", readonly=True, copy=False, ondelete="cascade")
     technical_name = fields.Char(related="field_id.name", string="Technical Name")
 
     _sql_constraints = [
@@ -61,11 +59,13 @@ class CokaContactField(models.Model):
                 record.selection_options
             ):
                 raise ValidationError(
-                    _("The selection “%s” needs at least one option.", record.name)
+                    self.env._("The selection “%s” needs at least one option.", record.name)
                 )
             if record.field_type == "boolean" and record.required:
                 raise ValidationError(
-                    _("A yes/no field always has a value: “%s” cannot be required.", record.name)
+                    self.env._(
+                        "A yes/no field always has a value: “%s” cannot be required.", record.name
+                    )
                 )
 
     @api.model_create_multi
@@ -79,7 +79,7 @@ class CokaContactField(models.Model):
     def write(self, vals):
         if "field_type" in vals and any(r.field_type != vals["field_type"] for r in self):
             raise UserError(
-                _(
+                self.env._(
                     "The type of a contact field cannot change once created: delete it and "
                     "add a new one."
                 )

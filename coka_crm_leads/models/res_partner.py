@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.coka_pbx.tools import phone as phone_tools
@@ -101,9 +101,9 @@ class ResPartner(models.Model):
         creating = not self
         missing = []
         labels = {
-            "name": _("Full Name"),
-            "team_id": _("Sales Team"),
-            "user_id": _("Salesperson"),
+            "name": self.env._("Full Name"),
+            "team_id": self.env._("Sales Team"),
+            "user_id": self.env._("Salesperson"),
         }
         for name, label in labels.items():
             if (creating or name in vals) and _coka_is_empty(vals.get(name)):
@@ -114,23 +114,23 @@ class ResPartner(models.Model):
         if (creating or not vals.keys().isdisjoint(numbers)) and all(
             _coka_is_empty(number) for number in numbers.values()
         ):
-            missing.append(_("Phone or Mobile"))
+            missing.append(self.env._("Phone or Mobile"))
         for field in self.env["coka.contact.field"].sudo().search([("required", "=", True)]):
             name = field.field_id.name
             if name and (creating or name in vals) and _coka_is_empty(vals.get(name)):
                 missing.append(field.name)
         if missing:
-            raise ValidationError(_("Fill in the required fields: %s", ", ".join(missing)))
+            raise ValidationError(self.env._("Fill in the required fields: %s", ", ".join(missing)))
         for name in ("phone", "mobile"):
             if name not in vals or _coka_is_empty(vals[name]):
                 continue
             number = vals[name]
             if not phone_tools.to_e164(number):
-                raise ValidationError(_("%s is not a valid phone number.", number))
+                raise ValidationError(self.env._("%s is not a valid phone number.", number))
             other = self._coka_same_number([number], self.id)
             if other:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(number)s is already the number of %(contact)s: open that contact "
                         "instead of creating a second one.",
                         number=number,
