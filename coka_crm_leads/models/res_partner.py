@@ -84,6 +84,18 @@ class ResPartner(models.Model):
         return super(ResPartner, self.with_context(**{CALL_CENTER_CONTEXT: False})).write(vals)
 
     @api.model
+    def default_get(self, fields_list):
+        """From the Call Center, the Sales Team defaults to the user's own team."""
+        defaults = super().default_get(fields_list)
+        if (
+            self.env.context.get(CALL_CENTER_CONTEXT)
+            and "team_id" in fields_list
+            and not defaults.get("team_id")
+        ):
+            defaults["team_id"] = self.env.user.sale_team_id.id or False
+        return defaults
+
+    @api.model
     def name_create(self, name):
         return super(ResPartner, self.with_context(**{CALL_CENTER_CONTEXT: False})).name_create(
             name

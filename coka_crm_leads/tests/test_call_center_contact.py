@@ -34,7 +34,16 @@ class TestCallCenterContact(TransactionCase):
     def test_the_call_center_action_sets_the_context_key(self):
         action = self.env.ref("coka_pbx.res_partner_action_call_center")
         self.assertIn("'coka_call_center_contact': True", action.context)
+
+    def test_the_form_proposes_the_user_and_his_team(self):
+        self.env["crm.team.member"].create({"crm_team_id": self.team.id, "user_id": self.user.id})
+        action = self.env.ref("coka_pbx.res_partner_action_call_center")
+        context = {"default_is_company": False, "default_user_id": self.user.id, **CALL_CENTER}
         self.assertIn("'default_user_id': uid", action.context)
+        defaults = self.Partner.with_context(**context).default_get(["team_id", "user_id"])
+        self.assertEqual(defaults, {"team_id": self.team.id, "user_id": self.user.id})
+        elsewhere = self.env["res.partner"].with_user(self.user).default_get(["team_id"])
+        self.assertFalse(elsewhere.get("team_id"))
 
     def test_every_required_field_is_named(self):
         with self.assertRaises(ValidationError) as caught:
