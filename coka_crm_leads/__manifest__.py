@@ -19,6 +19,14 @@
         "views/coka_contact_field_views.xml",
         "views/res_partner_call_center_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "coka_crm_leads/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "coka_crm_leads/static/tests/**/*.test.js",
+        ],
+    },
     "demo": [
         "demo/coka_crm_leads_demo.xml",
     ],

@@ -104,9 +104,11 @@ class CokaContactField(models.Model):
         return result
 
     def action_coka_delete(self):
-        """The Delete button (after its confirmation): back to the list."""
+        """The Delete button (after its confirmation): back to the list, the page reloaded
+        (the contacts' fields and views changed)."""
         self.unlink()
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        action = self.env.ref("coka_crm_leads.coka_contact_field_action")
+        return {"type": "ir.actions.client", "tag": "reload", "params": {"action_id": action.id}}
 
     # The Odoo field -----------------------------------------------------------------------
 
