@@ -20,13 +20,22 @@
         "views/coka_crm_leads_menus.xml",
         "views/coka_lead_token_views.xml",
         "views/crm_lead_intake_views.xml",
-    ],
-    "demo": [
-        "demo/coka_crm_leads_demo.xml",
+        "data/coka_contact_field_views_data.xml",
+        "views/coka_contact_field_views.xml",
+        "views/res_partner_call_center_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "coka_crm_leads/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "coka_crm_leads/static/tests/**/*.test.js",
+        ],
         "web.assets_tests": [
             "coka_crm_leads/static/tests/tours/**/*",
         ],
     },
+    "demo": [
+        "demo/coka_crm_leads_demo.xml",
+    ],
 }

@@ -7,3 +7,4 @@ from . import crm_team
 from . import coka_lead_token
 from . import coka_lead_intake_lock
 from . import coka_lead_rotation
+from . import coka_contact_field

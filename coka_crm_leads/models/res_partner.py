@@ -1,4 +1,10 @@
-from odoo import models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.coka_pbx.tools import phone as phone_tools
+
+# Set by the Call Center's Contacts action: the contacts created there are checked.
+CALL_CENTER_CONTEXT = "coka_call_center_contact"
 
 
 class ResPartner(models.Model):
@@ -46,3 +52,131 @@ class ResPartner(models.Model):
             "target": "current",
             "context": {"default_type": "opportunity", "default_partner_id": self.id},
         }
+
+    # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
+
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        help="The department in charge of the contact.",
+        tracking=True,
+        index="btree_not_null",
+    )
+    coka_duplicate_id = fields.Many2one(
+        "res.partner",
+        string="Same Number As",
+        compute="_compute_coka_duplicate_id",
+        help="Another contact with this phone or mobile number.",
+    )
+
+    @api.depends("phone", "mobile")
+    def _compute_coka_duplicate_id(self):
+        for partner in self:
+            partner.coka_duplicate_id = partner._coka_same_number(
+                [partner.phone, partner.mobile], partner._origin.id
+            )
+
+    @api.model
+    def _coka_same_number(self, numbers, exclude_id=None):
+        """The first other contact holding one of ``numbers`` (any form), or no record."""
+        for number in numbers:
+            others = self._coka_search_phone(number, limit=2) if number else self.browse()
+            others = others.filtered(lambda other: other.id != exclude_id)
+            if others:
+                return others[0]
+        return self.browse()
+
+    # Only the contact saved from the Call Center form is checked: the key is dropped for
+    # what its save creates in turn (its addresses) and for a company quick-created by name.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get(CALL_CENTER_CONTEXT):
+            return super().create(vals_list)
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            self._coka_check_call_center_contact(vals)
+        unchecked = self.with_context(**{CALL_CENTER_CONTEXT: False})
+        return super(ResPartner, unchecked).create(vals_list).with_env(self.env)
+
+    def write(self, vals):
+        if not self.env.context.get(CALL_CENTER_CONTEXT):
+            return super().write(vals)
+        for partner in self:
+            partner._coka_check_call_center_contact(vals)
+        return super(ResPartner, self.with_context(**{CALL_CENTER_CONTEXT: False})).write(vals)
+
+    @api.model
+    def default_get(self, fields_list):
+        """From the Call Center, the Sales Team defaults to the user's own team."""
+        defaults = super().default_get(fields_list)
+        if (
+            self.env.context.get(CALL_CENTER_CONTEXT)
+            and "team_id" in fields_list
+            and not defaults.get("team_id")
+        ):
+            defaults["team_id"] = self.env.user.sale_team_id.id or False
+        return defaults
+
+    @api.model
+    def name_create(self, name):
+        return super(ResPartner, self.with_context(**{CALL_CENTER_CONTEXT: False})).name_create(
+            name
+        )
+
+    def _coka_check_call_center_contact(self, vals):
+        """Check a contact saved from the Call Center (``vals`` of a create when ``self`` is
+        empty, of a write of ``self`` otherwise) and normalise its numbers in ``vals``.
+
+        Required there: full name, a phone or mobile number that is valid and not already
+        another contact's, sales team, salesperson, and every required custom field. On a
+        write, only what ``vals`` empties is refused. Elsewhere (the Contacts app, the PBX for
+        unknown callers, imports) nothing of this applies: no NOT NULL column.
+        """
+        creating = not self
+        missing = []
+        labels = {
+            "name": self.env._("Full Name"),
+            "team_id": self.env._("Sales Team"),
+            "user_id": self.env._("Salesperson"),
+        }
+        for name, label in labels.items():
+            if (creating or name in vals) and _coka_is_empty(vals.get(name)):
+                missing.append(label)
+        numbers = {}
+        for name in ("phone", "mobile"):
+            numbers[name] = vals[name] if name in vals else (self[name] if self else False)
+        if (creating or not vals.keys().isdisjoint(numbers)) and all(
+            _coka_is_empty(number) for number in numbers.values()
+        ):
+            missing.append(self.env._("Phone or Mobile"))
+        for field in self.env["coka.contact.field"].sudo().search([("required", "=", True)]):
+            name = field.field_id.name
+            if name and (creating or name in vals) and _coka_is_empty(vals.get(name)):
+                missing.append(field.name)
+        if missing:
+            raise ValidationError(self.env._("Fill in the required fields: %s", ", ".join(missing)))
+        for name in ("phone", "mobile"):
+            if name not in vals or _coka_is_empty(vals[name]):
+                continue
+            number = vals[name]
+            if not phone_tools.to_e164(number):
+                raise ValidationError(self.env._("%s is not a valid phone number.", number))
+            other = self._coka_same_number([number], self.id)
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(number)s is already the number of %(contact)s: open that contact "
+                        "instead of creating a second one.",
+                        number=number,
+                        contact=other.display_name,
+                    )
+                )
+            vals[name] = phone_tools.to_display(number)
+
+
+def _coka_is_empty(value):
+    """No value: not given, False or blank text (0 is a value)."""
+    if value is None or value is False:
+        return True
+    return isinstance(value, str) and not value.strip()

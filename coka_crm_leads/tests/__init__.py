@@ -7,3 +7,6 @@ from . import test_tours
 from . import test_lead_assignment
 from . import test_lead_token
 from . import test_lead_intake
+from . import test_contact_fields
+from . import test_call_center_contact
+from . import test_js
