@@ -1,2 +1,5 @@
 from . import test_templates
 from . import test_do_not_contact
+from . import test_message_clients
+from . import test_message_socket
+from . import test_message_cron
