@@ -4,3 +4,4 @@ from . import test_message_clients
 from . import test_message_socket
 from . import test_message_cron
 from . import test_sms_provider
+from . import test_callback_http
