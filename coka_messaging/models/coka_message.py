@@ -91,15 +91,21 @@ class CokaMessage(models.Model):
         ]
 
     @api.model
-    def _cron_send(self, batch_size=sending.BATCH_SIZE, limit=sending.CRON_LIMIT, now=None):
+    def _cron_send(
+        self, batch_size=sending.BATCH_SIZE, limit=sending.CRON_LIMIT, now=None, domain=None
+    ):
         """Send the due queued messages, ``batch_size`` at a time (``split_every``).
 
         Each message is claimed (row lock ``FOR UPDATE SKIP LOCKED``, still queued and due)
         so two workers never send it, sent with its idempotency key, and committed on its
         own outside tests; the partners' chatter notes are logged once per batch.
+
+        :param list domain: only the messages it matches as well (tests, manual runs)
+        :return: how many messages were due
         """
         now = now or fields.Datetime.now()
-        ids = self.search(self._coka_due_domain(now), order="id", limit=limit).ids
+        due = self._coka_due_domain(now) + list(domain or [])
+        ids = self.search(due, order="id", limit=limit).ids
         for batch_ids in tools.split_every(batch_size, ids):
             done = self.browse()
             for message in self.browse(batch_ids):
