@@ -124,7 +124,6 @@ class CokaMessageProvider(models.Model):
                 "brandname": provider.esms_brandname,
                 "sms_type": provider.esms_sms_type,
                 "sandbox": provider.esms_sandbox,
-                "callback_url": provider.callback_url,
             }
         if provider.provider_type == "zalo_zns":
             return {
@@ -153,7 +152,8 @@ class CokaMessageProvider(models.Model):
         ``TOKEN_MARGIN`` or ``force`` (Zalo called it expired). The refresh is done under a
         row lock and committed on its own cursor (outside tests), so the rotated refresh
         token is never lost by a rollback of the sending transaction, and two workers never
-        spend the same refresh token."""
+        spend the same refresh token. The lock is ``FOR NO KEY UPDATE``: it does not wait for
+        the sending transaction's own key-share lock (a message written with this provider)."""
         self.ensure_one()
         self.flush_recordset(["zalo_access_token", "zalo_token_expiry", "zalo_refresh_token"])
         if odoo_module.current_test:
@@ -164,7 +164,7 @@ class CokaMessageProvider(models.Model):
     def _coka_zns_token_in(self, cr, client, force):
         cr.execute(
             "SELECT zalo_access_token, zalo_token_expiry, zalo_refresh_token "
-            "FROM coka_message_provider WHERE id = %s FOR UPDATE",
+            "FROM coka_message_provider WHERE id = %s FOR NO KEY UPDATE",
             [self.id],
         )
         access, expiry, refresh = cr.fetchone()
@@ -213,8 +213,10 @@ class CokaMessageProvider(models.Model):
 
     def action_test_connection(self):
         """Ask the provider something harmless (eSMS: the balance; Zalo: the template list,
-        renewing the access token when needed) and say what it answered."""
+        renewing the access token when needed) and say what it answered. For those who may
+        edit the provider (Administrators)."""
         self.ensure_one()
+        self.check_access("write")
         client = self._coka_client()
         try:
             answer = client.test_connection()

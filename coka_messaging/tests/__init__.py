@@ -5,3 +5,4 @@ from . import test_message_socket
 from . import test_message_cron
 from . import test_sms_provider
 from . import test_callback_http
+from . import test_provider_access

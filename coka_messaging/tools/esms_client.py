@@ -42,7 +42,7 @@ class EsmsClient(MessageClient):
     """eSMS brandname SMS.
 
     ``config``: ``api_key``, ``secret_key``, ``brandname``, ``sms_type`` (``"2"``: customer
-    care brandname), ``sandbox`` (bool), ``callback_url``.
+    care brandname), ``sandbox`` (bool), ``callback_url`` (sent as ``CallbackUrl`` when set).
     """
 
     name = "eSMS"

@@ -87,7 +87,7 @@ class MessageClient:
         except requests.Timeout:
             raise ProviderError("timeout", retryable=True, detail="no answer in time") from None
         except requests.RequestException as error:
-            _logger.warning("%s request %s %s failed: %s", self.name, method, path, error)
+            _logger.info("%s request %s %s failed: %s", self.name, method, path, error)
             raise ProviderError("unreachable", retryable=True, detail="cannot connect") from None
         if response.status_code >= 400:
             raise self._http_error(response)
