@@ -1,4 +1,5 @@
-"""MSG-3 / REL-3: the sending worker is killed in the middle of a batch, right after the
+"""MSG-3 / REL-3: two workers sending at once never send the same message; the sending
+worker is killed in the middle of a batch, right after the
 provider accepted a message and before the worker wrote so; a new worker finishes the batch
 and every message reached the fake eSMS exactly once (the resent one carried the same
 RequestId, which eSMS refused as a duplicate).
@@ -130,5 +131,37 @@ def test_worker_killed_mid_batch_each_message_reaches_the_provider_once():
         held_key = keys[ids[KILL_AT - 1]]
         assert requests[held_key] == 2  # resent after the crash with the same RequestId
         assert all(n == 1 for key, n in requests.items() if key != held_key), requests
+    finally:
+        fake.stop()
+
+
+def test_two_workers_at_once_never_send_the_same_message():
+    fake = FakeEsms().start()
+    first = []
+    overlap = threading.Event()
+
+    def hold_the_first(payload):
+        # The first request is answered only once another message is requested: by the
+        # other worker, since this one waits for its answer while holding its message.
+        with fake.lock:
+            is_first = not first
+            first.append(payload["RequestId"])
+        if is_first:
+            overlap.wait(15)
+        else:
+            overlap.set()
+            time.sleep(0.01)
+
+    fake.fault_for = hold_the_first
+    try:
+        provider_id, ids, keys = _world(fake)
+        workers = [_worker(provider_id) for _ in range(2)]
+        assert [worker.wait(300) for worker in workers] == [0, 0]
+        assert overlap.is_set(), "the two workers never sent at the same time"
+        states = _states(ids)
+        assert set(states.values()) == {"sent"}, Counter(states.values())
+        requests = Counter(payload["RequestId"] for *_rest, payload in fake.requests)
+        assert set(requests) == set(keys.values())
+        assert set(requests.values()) == {1}, requests
     finally:
         fake.stop()
