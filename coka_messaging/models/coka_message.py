@@ -113,7 +113,8 @@ class CokaMessage(models.Model):
                     message._coka_send_one(now)
                     done |= message
                     self._coka_commit()
-            done._coka_log_on_partners()
+            # Retried ones are still queued: only sent and failed ones are news.
+            done.filtered(lambda message: message.state != "queued")._coka_log_on_partners()
             self._coka_commit()
         return len(ids)
 

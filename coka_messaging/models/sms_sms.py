@@ -60,7 +60,7 @@ class SmsSms(models.Model):
                     continue
                 _logger.info("SMS %s refused by provider %s: %s", sms.id, provider.id, error)
                 if raise_exception and error.retryable:
-                    raise
+                    raise provider._coka_user_error(error) from None
                 outcomes[sms] = (
                     "sms_server"
                     if error.retryable

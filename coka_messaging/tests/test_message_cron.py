@@ -35,6 +35,8 @@ class TestMessageCron(MessagingCase):
         self.assertEqual(message.attempt_count, 1)
         self.assertEqual(message.next_try_date, now + timedelta(seconds=600))
         self.assertEqual(message.error_code, "rate_limited")
+        notes = self.partner.message_ids
+        self.assertFalse(notes.filtered(lambda note: "Queued" in (note.body or "")))
         # Not due yet: not tried.
         self.env["coka.message"]._cron_send(now=now + timedelta(seconds=60))
         self.assertEqual(message.attempt_count, 1)
@@ -47,6 +49,7 @@ class TestMessageCron(MessagingCase):
         self.env["coka.message"]._cron_send(now=later + timedelta(hours=1))
         self.assertEqual((message.state, message.attempt_count), ("sent", 3))
         self.assertFalse(message.error_message)
+        self.assertEqual(len(self.partner.message_ids - notes), 1)  # "Sent", once
 
     def test_permanent_error_fails_at_once(self):
         message = self._message()

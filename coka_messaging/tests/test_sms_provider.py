@@ -2,6 +2,7 @@
 
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.sms.tools.sms_api import SmsApi
@@ -78,3 +79,9 @@ class TestSmsThroughProvider(MessagingCase):
             self._compose()
         self.assertTrue(iap.called)
         self.assertFalse(self.esms.requests)
+
+    def test_raise_exception_gives_a_clear_error(self):
+        self.esms.faults = [("http", 503)]
+        sms = self.env["sms.sms"].create({"number": "+84912345678", "body": "Chào"})
+        with self.assertRaisesRegex(UserError, "HTTP 503"):
+            sms.send(raise_exception=True)
