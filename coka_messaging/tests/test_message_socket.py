@@ -2,8 +2,10 @@
 class, timeout, 429 with Retry-After, bad JSON, expired ZNS token then refresh."""
 
 import socket
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -104,6 +106,21 @@ class TestMessageSocket(MessagingCase):
         ref = self.zalo_provider._coka_client().send("+84912345678", "", "z4", "tpl-1", {})
         self.assertTrue(ref)
         self.assertEqual(self.zalo.refreshes, 2)
+
+    def test_zns_token_renewed_before_its_expiry(self):
+        token = self.zalo.issue_token()
+        now = fields.Datetime.now()
+        self.zalo_provider.write(
+            {"zalo_access_token": token, "zalo_token_expiry": now + timedelta(hours=5)}
+        )
+        self.zalo_provider._coka_client().send("+84912345678", "", "e1", "tpl", {})
+        self.assertEqual(self.zalo.refreshes, 0)
+        self.assertEqual(self.zalo.requests[-1][2]["access_token"], token)
+        self.zalo_provider.zalo_token_expiry = now + timedelta(minutes=5)
+        self.zalo_provider._coka_client().send("+84912345678", "", "e2", "tpl", {})
+        self.assertEqual(self.zalo.refreshes, 1)
+        self.assertNotEqual(self.zalo.requests[-1][2]["access_token"], token)
+        self.assertGreater(self.zalo_provider.zalo_token_expiry, now + timedelta(hours=24))
 
     def test_zns_spent_refresh_token_is_a_clear_error(self):
         self.zalo_provider.zalo_refresh_token = "spent"
