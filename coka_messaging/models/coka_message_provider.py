@@ -214,7 +214,7 @@ class CokaMessageProvider(models.Model):
     def action_test_connection(self):
         """Ask the provider something harmless (eSMS: the balance; Zalo: the template list,
         renewing the access token when needed) and say what it answered. For those who may
-        edit the provider (Administrators)."""
+        edit the provider (Call Center Administrators)."""
         self.ensure_one()
         self.check_access("write")
         client = self._coka_client()

@@ -35,3 +35,11 @@ class TestProviderAccess(MessagingCase):
                 self.esms_provider.with_user(user).action_test_connection()
         self.assertEqual(provider.name, "eSMS test")
         self.assertFalse(self.esms.requests)
+
+    def test_call_center_admin_edits_and_tests_but_reads_no_secret(self):
+        admin = new_test_user(self.env, login="msg_admin", groups="coka_pbx.group_admin")
+        provider = self.esms_provider.with_user(admin)
+        provider.write({"name": "eSMS chính"})
+        self.assertEqual(provider.action_test_connection()["params"]["type"], "success")
+        with self.assertRaises(AccessError):
+            provider.read(["esms_secret_key"])
