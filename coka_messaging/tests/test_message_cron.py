@@ -205,3 +205,16 @@ class TestMessageCron(MessagingCase):
         for message in failed.filtered(lambda m: m.error_code == "108"):
             self.assertEqual(per_key[message.idempotency_key], 1)
         self.assertGreater(max(per_key.values()), 1)  # the transient ones were retried
+
+    def test_zns_parameter_over_its_maximum_length_fails_with_zalo_reason(self):
+        template = self.env["coka.message.template"].create(
+            {"name": "Mã", "channel": "zns", "body": "{{code}}", "provider_template_ref": "t"}
+        )
+        self.zalo.max_length = {"code": 5}
+        message = self._message(
+            channel="zns", template_id=template.id, template_data={"code": "QUÁ-DÀI-123"}
+        )
+        self.env["coka.message"]._cron_send()
+        self.assertEqual((message.state, message.error_code), ("failed", "-112"))
+        self.assertIn("too long", message.error_message)
+        self.assertEqual(len(self.zalo.by_tracking), 0)
