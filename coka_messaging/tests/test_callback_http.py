@@ -11,7 +11,7 @@ from odoo.addons.coka_pbx.tools import signature
 
 SECRET = "http-cb-secret"
 SEED = 20261203
-BODIES = 300
+BODIES = 250
 
 
 @tagged("post_install", "-at_install")
@@ -24,6 +24,14 @@ class TestCallbackHttp(HttpCase):
             {
                 "name": "eSMS http",
                 "provider_type": "esms",
+                "api_url": "http://127.0.0.1:9",
+                "webhook_secret": SECRET,
+            }
+        )
+        cls.zalo = cls.env["coka.message.provider"].create(
+            {
+                "name": "Zalo http",
+                "provider_type": "zalo_zns",
                 "api_url": "http://127.0.0.1:9",
                 "webhook_secret": SECRET,
             }
@@ -76,6 +84,11 @@ class TestCallbackHttp(HttpCase):
         self.assertEqual(self.message.state, "sent")
 
     def test_fuzz_never_500(self):
+        for url in (self.url, f"/coka_messaging/callback/{self.zalo.id}"):
+            with self.subTest(url=url):
+                self._fuzz(url)
+
+    def _fuzz(self, url):
         rng = random.Random(SEED)
         values = [
             None,
@@ -96,6 +109,8 @@ class TestCallbackHttp(HttpCase):
             "' OR 1=1 --",
         ]
         fields_ = ["message_id", "key", "status", "error_code", "error_message", "extra"]
+        fields_ += ["event_name", "message", "app_id", "timestamp"]
+        values += ["user_received_message", {"msg_id": "SMS-777"}, {"tracking_id": ["x"]}]
         statuses = []
         for _index in range(BODIES):
             shape = rng.random()
@@ -106,7 +121,8 @@ class TestCallbackHttp(HttpCase):
             else:
                 event = {f: rng.choice(values) for f in rng.sample(fields_, rng.randint(0, 6))}
                 body = [event] * rng.randint(1, 3) if rng.random() < 0.3 else event
-            response = self._post(body if isinstance(body, bytes) else json.dumps(body).encode())
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            response = self._post(data, url=url)
             statuses.append(response.status_code)
             self.assertLess(response.status_code, 500, body)
             self.assertIn("ok", response.json())

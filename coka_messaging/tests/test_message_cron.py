@@ -1,6 +1,8 @@
 """The sending cron: claims, idempotency keys, retries with backoff, permanent failures,
 delivery reports and the contact's chatter (SPEC MSG-3, REL-3)."""
 
+import hashlib
+import json
 import random
 import time
 from collections import Counter
@@ -11,7 +13,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..tools import message_client, sending
-from .common import MessagingCase
+from .common import WEBHOOK_SECRET, MessagingCase
 
 
 @tagged("post_install", "-at_install")
@@ -218,3 +220,31 @@ class TestMessageCron(MessagingCase):
         self.assertEqual((message.state, message.error_code), ("failed", "-112"))
         self.assertIn("too long", message.error_message)
         self.assertEqual(len(self.zalo.by_tracking), 0)
+
+    def test_zalo_webhook_user_received_message_marks_delivered(self):
+        template = self.env["coka.message.template"].create(
+            {"name": "ZNS", "channel": "zns", "body": "x", "provider_template_ref": "t"}
+        )
+        message = self._message(channel="zns", template_id=template.id)
+        self.env["coka.message"]._cron_send()
+        event = {
+            "app_id": "app",
+            "event_name": "user_received_message",
+            "message": {"msg_id": message.provider_message_ref, "tracking_id": "x"},
+            "timestamp": "1764748800000",
+        }
+        body = json.dumps(event).encode()
+        mac = hashlib.sha256(b"app" + body + b"1764748800000" + WEBHOOK_SECRET.encode()).hexdigest()
+        receive = self.env["coka.message.provider"]._coka_receive_callback
+        zalo_id = str(self.zalo_provider.id)
+        forged = {"X-ZEvent-Signature": "mac=" + "0" * 64}
+        self.assertEqual(receive(zalo_id, forged, body, time.time())[0], 401)
+        self.assertEqual(message.state, "sent")
+        status, answer = receive(zalo_id, {"X-ZEvent-Signature": f"mac={mac}"}, body, time.time())
+        self.assertEqual((status, answer["updated"]), (200, 1))
+        self.assertEqual(message.state, "delivered")
+        other = dict(event, event_name="follow")
+        body = json.dumps(other).encode()
+        mac = hashlib.sha256(b"app" + body + b"1764748800000" + WEBHOOK_SECRET.encode()).hexdigest()
+        status, answer = receive(zalo_id, {"X-ZEvent-Signature": f"mac={mac}"}, body, time.time())
+        self.assertEqual((status, answer["updated"]), (200, 0))
