@@ -165,3 +165,28 @@ def test_two_workers_at_once_never_send_the_same_message():
         assert set(requests.values()) == {1}, requests
     finally:
         fake.stop()
+
+
+def test_claim_of_a_message_another_worker_just_sent_is_refused_not_an_error():
+    """Under Odoo's REPEATABLE READ, locking a row another transaction changed after this
+    one's snapshot fails to serialise: the claim answers "not yours" instead."""
+    fake = FakeEsms().start()
+    try:
+        _provider_id, ids, _keys = _world(fake)
+    finally:
+        fake.stop()
+    try:
+        with _registry().cursor() as cr_a, _registry().cursor() as cr_b:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            message_a = env_a["coka.message"].browse(ids[0])
+            cr_a.execute("SELECT 1 FROM coka_message WHERE id = %s", [ids[0]])  # snapshot taken
+            cr_b.execute("UPDATE coka_message SET state = 'sent' WHERE id = %s", [ids[0]])
+            cr_b.commit()
+            assert message_a._coka_claim(odoo.fields.Datetime.now()) is False
+            # The transaction is still usable.
+            cr_a.execute("SELECT count(*) FROM coka_message WHERE id = %s", [ids[1]])
+            assert cr_a.fetchone() == (1,)
+            cr_a.rollback()
+    finally:
+        with _registry().cursor() as cr:  # nothing left queued for later tests
+            cr.execute("UPDATE coka_message SET state = 'failed' WHERE id IN %s", [tuple(ids)])

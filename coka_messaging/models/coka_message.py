@@ -1,6 +1,7 @@
 import logging
 import uuid
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
@@ -106,6 +107,7 @@ class CokaMessage(models.Model):
         now = now or fields.Datetime.now()
         due = self._coka_due_domain(now) + list(domain or [])
         ids = self.search(due, order="id", limit=limit).ids
+        self._coka_commit()  # each claim below reads a fresh snapshot
         for batch_ids in tools.split_every(batch_size, ids):
             done = self.browse()
             for message in self.browse(batch_ids):
@@ -127,12 +129,19 @@ class CokaMessage(models.Model):
         """Lock the message row if it is still queued and due and no worker holds it."""
         self.ensure_one()
         self.flush_model(["state", "next_try_date", "idempotency_key"])
-        self.env.cr.execute(
-            "SELECT id FROM coka_message WHERE id = %s AND state = 'queued' "
-            "AND (next_try_date IS NULL OR next_try_date <= %s) FOR UPDATE SKIP LOCKED",
-            [self.id, now],
-        )
-        if not self.env.cr.fetchone():
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM coka_message WHERE id = %s AND state = 'queued' "
+                    "AND (next_try_date IS NULL OR next_try_date <= %s) FOR UPDATE SKIP LOCKED",
+                    [self.id, now],
+                    log_exceptions=False,
+                )
+                claimed = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            # Another worker changed it since this transaction's snapshot: it is theirs.
+            return False
+        if not claimed:
             return False
         self.invalidate_recordset()
         if not self.idempotency_key:
