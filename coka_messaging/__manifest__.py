@@ -13,7 +13,9 @@
         "security/coka_messaging_rules.xml",
         "views/coka_message_template_views.xml",
         "views/coka_message_views.xml",
+        "views/coka_message_provider_views.xml",
         "views/coka_messaging_menus.xml",
+        "data/coka_message_data.xml",
     ],
     "demo": [
         "demo/coka_messaging_demo.xml",

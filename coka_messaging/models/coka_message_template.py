@@ -15,6 +15,10 @@ class CokaMessageTemplate(models.Model):
     channel = fields.Selection([("sms", "SMS"), ("zns", "Zalo ZNS")], required=True, default="sms")
     body = fields.Text(required=True, help="Text with keywords such as {{customer_name}}.")
     keyword_list = fields.Char(string="Keywords", compute="_compute_keyword_list")
+    provider_id = fields.Many2one(
+        "coka.message.provider",
+        help="Empty: the company's active provider of the channel.",
+    )
     provider_template_ref = fields.Char(
         string="Provider Template ID", help="Template id registered at Zalo for ZNS."
     )

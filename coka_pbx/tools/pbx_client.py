@@ -25,15 +25,19 @@ class ProviderError(Exception):
 
     ``kind`` says what went wrong (``timeout``, ``unreachable``, ``rate_limited``, ``auth``,
     ``server_error``, ``refused``, ``not_json``, ``unexpected``, ``no_call_id``, ``bad_dtmf``,
-    ``no_url``); the model turns it into a translated message for the user.
+    ``no_url``); the model turns it into a translated message for the user. Other provider
+    clients (coka_messaging's SMS and Zalo ZNS clients) raise it too, with the provider's own
+    error ``code`` and, for a rate limit, the ``retry_after`` seconds the provider asked for.
     """
 
-    def __init__(self, kind, status=None, detail="", retryable=False):
+    def __init__(self, kind, status=None, detail="", retryable=False, code=None, retry_after=None):
         super().__init__(f"{kind}: {status or ''} {detail}".strip())
         self.kind = kind
         self.status = status
         self.detail = detail
         self.retryable = retryable
+        self.code = code
+        self.retry_after = retry_after
 
 
 class GenericPbxClient:
