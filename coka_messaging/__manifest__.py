@@ -14,6 +14,7 @@
         "views/coka_message_template_views.xml",
         "views/coka_message_views.xml",
         "views/coka_messaging_menus.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/coka_messaging_demo.xml",

@@ -39,4 +39,21 @@ class CokaMessage(models.Model):
         self.env["phone.blacklist"]._coka_check_contactable(
             [vals.get("number") for vals in vals_list if vals.get("state", "queued") == "queued"]
         )
-        return super().create(vals_list)
+        messages = super().create(vals_list)
+        # On the contacts' chatter too, in one batch (SPEC CON-6).
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        self.env["res.partner"]._coka_log_timeline(
+            (
+                message.partner_id.id,
+                self.env._(
+                    "%(channel)s to %(number)s: %(body)s",
+                    channel=channels.get(message.channel, ""),
+                    number=message.number,
+                    body=message.body or "",
+                ),
+                message.user_id.partner_id.id,
+            )
+            for message in messages
+            if message.partner_id
+        )
+        return messages
