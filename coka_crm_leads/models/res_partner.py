@@ -75,11 +75,15 @@ class ResPartner(models.Model):
             )
         )
 
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
     def _compute_coka_ticket_count(self):
         counts = self._coka_count_by_partner("coka.ticket")
         for partner in self:
             partner.coka_ticket_count = counts.get(partner, 0)
 
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
     def _compute_coka_lead_count(self):
         counts = self._coka_count_by_partner("crm.lead")
         for partner in self:

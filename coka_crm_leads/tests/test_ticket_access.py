@@ -61,7 +61,7 @@ class TestTicketAccess(TransactionCase):
     def test_created_from_a_contact(self):
         contact = self.his_contact.with_user(self.agent)
         action = contact.action_coka_create_ticket()
-        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(action["context"]))
+        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(**action["context"]))
         form.name = "Khách hỏi bảo hành"
         ticket = form.save()
         self.assertEqual((ticket.partner_id, ticket.user_id), (self.his_contact, self.agent))
@@ -77,7 +77,7 @@ class TestTicketAccess(TransactionCase):
             {"name": "Hỏi giá", "user_id": self.agent.id, "partner_id": self.his_contact.id}
         )
         action = lead.with_user(self.agent).action_coka_create_ticket()
-        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(action["context"]))
+        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(**action["context"]))
         form.name = "Gửi báo giá"
         ticket = form.save()
         self.assertEqual((ticket.lead_id, ticket.partner_id), (lead, self.his_contact))
@@ -98,7 +98,7 @@ class TestTicketAccess(TransactionCase):
         )
         action = call.with_user(self.agent).action_coka_create_ticket()
         self.assertEqual((action["res_model"], action["target"]), ("coka.ticket", "new"))
-        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(action["context"]))
+        form = Form(self.env["coka.ticket"].with_user(self.agent).with_context(**action["context"]))
         self.assertEqual(form.call_id, call)
         form.name = "Khách gọi báo lỗi"
         ticket = form.save()

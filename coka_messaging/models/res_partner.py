@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -11,6 +11,8 @@ class ResPartner(models.Model):
         string="Message Count", compute="_compute_coka_message_count"
     )
 
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
     def _compute_coka_message_count(self):
         # One grouped query for the whole recordset (the list of contacts), none per contact.
         counts = {}
