@@ -43,6 +43,8 @@ class CokaPbxCall(models.Model):
         """A new ticket about this call, its contact and its lead, in a dialog (the call
         panel's Create ticket)."""
         self.ensure_one()
+        # A lead the agent may not read (another agent's) is left out rather than refused.
+        lead = self.lead_id if self.lead_id.has_access("read") else self.lead_id.browse()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Ticket"),
@@ -53,6 +55,6 @@ class CokaPbxCall(models.Model):
             "context": {
                 "default_call_id": self.id,
                 "default_partner_id": self.partner_id.id,
-                "default_lead_id": self.lead_id.id,
+                "default_lead_id": lead.id,
             },
         }

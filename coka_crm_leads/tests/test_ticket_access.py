@@ -105,6 +105,12 @@ class TestTicketAccess(TransactionCase):
         self.assertEqual(
             (ticket.call_id, ticket.partner_id, ticket.lead_id), (call, self.his_contact, lead)
         )
+        # The lead went to a colleague: the dialog opens without it, no access error.
+        lead.user_id = self.other
+        lead.invalidate_recordset()
+        action = call.with_user(self.agent).action_coka_create_ticket()
+        self.assertFalse(action["context"]["default_lead_id"])
+        self.assertEqual(action["context"]["default_partner_id"], self.his_contact.id)
 
     def test_choosing_the_call_fills_contact_and_lead(self):
         lead = self.env["crm.lead"].create({"name": "Lead", "partner_id": self.his_contact.id})
