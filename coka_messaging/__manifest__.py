@@ -16,6 +16,7 @@
         "views/coka_message_provider_views.xml",
         "views/coka_messaging_menus.xml",
         "data/coka_message_data.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/coka_messaging_demo.xml",

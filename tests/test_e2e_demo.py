@@ -78,3 +78,26 @@ def test_demo_package_members_are_routed(demo_server):
     status, answer = simulator.route("028 7300 1234", "0912000777")
     assert status == 200, answer
     assert sorted(target["extension"] for target in answer["targets"]) == ["101", "102"]
+
+
+def test_demo_customer_form_shows_his_calls_tickets_and_leads(demo_server):
+    """The contact form of a demo customer shows his calls, tickets and leads with counts
+    (issue 12, SPEC CON-6), for his agent Hoa."""
+    session = demo_server.session()
+    session.authenticate(*AGENT)
+    [an] = session.execute(
+        "res.partner",
+        "search_read",
+        [("name", "=", "Nguyễn Văn An")],
+        fields=["coka_call_count", "coka_ticket_count", "coka_lead_count", "coka_ticket_ids"],
+    )
+    assert an["coka_call_count"] >= 1
+    assert an["coka_ticket_count"] >= 1
+    assert an["coka_lead_count"] >= 1
+    assert len(an["coka_ticket_ids"]) == an["coka_ticket_count"]
+    views = session.execute("res.partner", "get_views", [[False, "form"]])
+    arch = views["views"]["form"]["arch"]
+    for name in ("action_coka_view_calls", "action_coka_view_tickets", "action_coka_view_leads"):
+        assert f'name="{name}"' in arch, name
+    for page in ("coka_calls", "coka_tickets", "coka_leads"):
+        assert f'name="{page}"' in arch, page

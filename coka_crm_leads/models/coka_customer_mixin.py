@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CokaCustomerMixin(models.AbstractModel):
@@ -27,6 +28,25 @@ class CokaCustomerMixin(models.AbstractModel):
     coka_sale_installed = fields.Boolean(
         string="Sales Installed", compute="_compute_coka_sale_installed"
     )
+    coka_phone_search = fields.Char(
+        string="Phone Search",
+        compute="_compute_coka_phone_search",
+        search="_search_coka_phone_search",
+        help="Any form of a phone or mobile number: the records with that number (its E.164 "
+        "key, never a partial match).",
+    )
+
+    # Search by any form of a number (leads: issue 11; contacts: SPEC CON-6) ---------------
+
+    def _compute_coka_phone_search(self):
+        self.coka_phone_search = False
+
+    def _search_coka_phone_search(self, operator, value):
+        """Equality on the E.164 key, through coka_pbx's lookup (``_coka_search_phone``)."""
+        if operator not in ("=", "ilike", "like", "=ilike", "=like") or not isinstance(value, str):
+            raise UserError(self.env._("Search a phone number with a number."))
+        records = self.with_context(active_test=False)._coka_search_phone(value)
+        return [("id", "in", records.ids)]
 
     # Do Not Contact ---------------------------------------------------------------------
 

@@ -36,3 +36,25 @@ class CokaPbxCall(models.Model):
             # sudo: the webhook claims and writes calls as superuser; the card is the agent's.
             self.sudo().lead_id = card["leads"][0]["id"]
         return card
+
+    # A ticket from the call panel (SPEC CON-5) -------------------------------------------
+
+    def action_coka_create_ticket(self):
+        """A new ticket about this call, its contact and its lead, in a dialog (the call
+        panel's Create ticket)."""
+        self.ensure_one()
+        # A lead the agent may not read (another agent's) is left out rather than refused.
+        lead = self.lead_id if self.lead_id.has_access("read") else self.lead_id.browse()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Ticket"),
+            "res_model": "coka.ticket",
+            "view_mode": "form",
+            "views": [[False, "form"]],
+            "target": "new",
+            "context": {
+                "default_call_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_lead_id": lead.id,
+            },
+        }

@@ -9,7 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, plaintext2html
 
-from ..tools import intake
+from ..tools import intake, source
 from ..tools.rotation import pick_round_robin
 
 
@@ -56,23 +56,6 @@ class CrmLead(models.Model):
 
     coka_call_ids = fields.One2many("coka.pbx.call", "lead_id", string="Calls")
     coka_call_count = fields.Integer(string="Call Count", compute="_compute_coka_call_count")
-    coka_phone_search = fields.Char(
-        string="Phone Search",
-        compute="_compute_coka_phone_search",
-        search="_search_coka_phone_search",
-        help="Any form of a phone or mobile number: the leads with that number (its E.164 "
-        "key, never a partial match).",
-    )
-
-    def _compute_coka_phone_search(self):
-        self.coka_phone_search = False
-
-    def _search_coka_phone_search(self, operator, value):
-        """Equality on the E.164 key, through coka_pbx's lookup (``_coka_search_phone``)."""
-        if operator not in ("=", "ilike", "like", "=ilike", "=like") or not isinstance(value, str):
-            raise UserError(self.env._("Search a phone number with a number."))
-        leads = self.with_context(active_test=False)._coka_search_phone(value)
-        return [("id", "in", leads.ids)]
 
     def _compute_coka_call_count(self):
         counts = dict(
@@ -289,7 +272,9 @@ class CrmLead(models.Model):
         the leads he creates (an agent) creates his leads as his, then they are handed to
         their agent."""
         if self.env.context.get("coka_lead_no_assign"):
-            return super().create(vals_list)
+            leads = super().create(vals_list)
+            leads._coka_log_on_contacts(created=True)
+            return leads
         assigned, handover = self._coka_prepare_assignment(vals_list)
         Lead = self
         if assigned:
@@ -308,6 +293,7 @@ class CrmLead(models.Model):
             self.sudo().with_context(mail_auto_subscribe_no_notify=True).browse(lead_ids).write(
                 vals
             )
+        leads._coka_log_on_contacts(created=True)
         return leads
 
     def _coka_subscribe_agents(self, pairs):
@@ -681,3 +667,48 @@ class CrmLead(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # The contact's source and timeline (SPEC CON-4, CON-6) -------------------------------
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        """A contact made from a lead (Convert, Create deal, the lead's customer) takes its
+        source from the lead's funnel (``tools.source``)."""
+        values = super()._prepare_customer_values(
+            partner_name, is_company=is_company, parent_id=parent_id
+        )
+        values["coka_source"] = source.contact_source(self.source_id.name)
+        return values
+
+    def write(self, vals):
+        if not vals.get("partner_id"):
+            return super().write(vals)
+        before = {lead.id: lead.partner_id.id for lead in self}
+        result = super().write(vals)
+        self.filtered(lambda lead: lead.partner_id.id != before[lead.id])._coka_log_on_contacts(
+            created=False
+        )
+        return result
+
+    def _coka_log_on_contacts(self, created):
+        """Log the leads on their contacts' chatter, in one batch (``res.partner
+        ._coka_log_timeline``): a new lead, or a lead given a contact."""
+        leads = self.filtered("partner_id")
+        if not leads:
+            return
+        types = dict(self._fields["type"]._description_selection(self.env))
+        author = self.env.user.partner_id.id
+        entries = []
+        for lead in leads:
+            values = {
+                "type": types.get(lead.type, ""),
+                "name": lead.name,
+                "user": lead.user_id.name or self.env._("nobody"),
+            }
+            if created:
+                text = self.env._("%(type)s %(name)s created (salesperson: %(user)s).", **values)
+            else:
+                text = self.env._(
+                    "%(type)s %(name)s linked to this contact (salesperson: %(user)s).", **values
+                )
+            entries.append((lead.partner_id.id, text, author))
+        self.env["res.partner"]._coka_log_timeline(entries)

@@ -53,6 +53,61 @@ class ResPartner(models.Model):
             "context": {"default_type": "opportunity", "default_partner_id": self.id},
         }
 
+    # The contact's timeline (SPEC CON-6): tickets and leads, counted for the whole list --
+
+    coka_ticket_ids = fields.One2many("coka.ticket", "partner_id", string="Tickets")
+    coka_ticket_count = fields.Integer(string="Ticket Count", compute="_compute_coka_ticket_count")
+    coka_lead_ids = fields.One2many("crm.lead", "partner_id", string="Leads")
+    coka_lead_count = fields.Integer(
+        string="Lead Count",
+        compute="_compute_coka_lead_count",
+        help="The contact's leads and deals that you may read.",
+    )
+
+    def _coka_count_by_partner(self, model):
+        """``{partner: count}`` of the records of ``model`` about these contacts that the user
+        may read: one grouped query for the whole recordset, whatever its size."""
+        if not self.ids:
+            return {}
+        return dict(
+            self.env[model]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
+    def _compute_coka_ticket_count(self):
+        counts = self._coka_count_by_partner("coka.ticket")
+        for partner in self:
+            partner.coka_ticket_count = counts.get(partner, 0)
+
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
+    def _compute_coka_lead_count(self):
+        counts = self._coka_count_by_partner("crm.lead")
+        for partner in self:
+            partner.coka_lead_count = counts.get(partner, 0)
+
+    def action_coka_view_tickets(self):
+        """The contact's tickets; a new one there is about him."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("coka_crm_leads.coka_ticket_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_coka_view_leads(self):
+        """The contact's leads and deals (those the user may read), in the Call Center's
+        lists."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "coka_crm_leads.crm_lead_action_call_center"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id, "default_type": "lead"}
+        return action
+
     # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
 
     team_id = fields.Many2one(

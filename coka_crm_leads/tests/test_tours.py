@@ -62,3 +62,36 @@ class TestLeadTours(HttpCase):
         self.assertEqual(lead.coka_dnc_reason, "Khách yêu cầu không gọi nữa")
         self.assertEqual(lead.coka_dnc_user_id, agent)
         self.assertEqual(sent, [])
+
+    def test_tour_contact_timeline_and_ticket(self):
+        """An agent opens his contact: counts and tabs of his calls, leads and tickets; he
+        creates a ticket from the contact, which is then counted, listed and on the chatter
+        (SPEC CON-5, CON-6)."""
+        require_chromium()
+        agent = new_test_user(
+            self.env, login="timeline_tour_agent", groups="base.group_user,coka_pbx.group_agent"
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Lương Thế Vinh", "mobile": "0912 000 888", "user_id": agent.id}
+        )
+        # No sales team, as the PBX registers a caller: the form's buttons still work.
+        self.env["coka.pbx.call"].create(
+            {
+                "direction": "inbound",
+                "partner_id": partner.id,
+                "user_id": agent.id,
+                "status": "answered",
+                "note": "Khách hỏi lắp thêm máy nhánh",
+            }
+        )
+        self.env["crm.lead"].create(
+            {"name": "Lắp tổng đài chi nhánh", "partner_id": partner.id, "user_id": agent.id}
+        )
+        self.start_tour(
+            "/odoo/action-coka_pbx.res_partner_action_call_center?view_type=list",
+            "coka_crm_leads_contact_ticket",
+            login="timeline_tour_agent",
+        )
+        ticket = self.env["coka.ticket"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(ticket.name, "Khách hỏi bảo hành tổng đài")
+        self.assertEqual(ticket.user_id, agent)

@@ -2,7 +2,6 @@ import logging
 import uuid
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
@@ -78,7 +77,24 @@ class CokaMessage(models.Model):
         )
         for vals in vals_list:
             vals.setdefault("idempotency_key", uuid.uuid4().hex)
-        return super().create(vals_list)
+        messages = super().create(vals_list)
+        # On the contacts' chatter too, in one batch (SPEC CON-6).
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        self.env["res.partner"]._coka_log_timeline(
+            (
+                message.partner_id.id,
+                self.env._(
+                    "%(channel)s to %(number)s: %(body)s",
+                    channel=channels.get(message.channel, ""),
+                    number=message.number,
+                    body=message.body or "",
+                ),
+                message.user_id.partner_id.id,
+            )
+            for message in messages
+            if message.partner_id
+        )
+        return messages
 
     # Sending (SPEC MSG-3, REL-3) ----------------------------------------------------------
 
@@ -298,10 +314,11 @@ class CokaMessage(models.Model):
     # Chatter ------------------------------------------------------------------------------
 
     def _coka_log_on_partners(self):
-        """One logged note per contact for the state changes of these messages."""
-        lines = {}
+        """Note the state changes of these messages on their contacts' chatter, in one batch
+        (``res.partner._coka_log_timeline``: one logged note per contact)."""
         states = dict(self._fields["state"]._description_selection(self.env))
         channels = dict(self._fields["channel"]._description_selection(self.env))
+        entries = []
         for message in self.filtered("partner_id"):
             text = self.env._(
                 "%(channel)s to %(number)s: %(state)s",
@@ -311,9 +328,5 @@ class CokaMessage(models.Model):
             )
             if message.state == "failed" and message.error_message:
                 text = f"{text} ({message.error_message})"
-            lines.setdefault(message.partner_id, []).append(text)
-        if not lines:
-            return
-        partners = self.env["res.partner"].browse([partner.id for partner in lines]).sudo()
-        bodies = {partner.id: Markup("<br/>").join(texts) for partner, texts in lines.items()}
-        partners._message_log_batch(bodies=bodies)
+            entries.append((message.partner_id.id, text, False))
+        self.env["res.partner"]._coka_log_timeline(entries)

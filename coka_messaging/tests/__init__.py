@@ -6,3 +6,4 @@ from . import test_message_cron
 from . import test_sms_provider
 from . import test_callback_http
 from . import test_provider_access
+from . import test_partner_messages

@@ -645,6 +645,37 @@ class CokaPbxCall(models.Model):
             if call.extension_id and call.end_date:
                 call.extension_id._coka_note_call_end(call.end_date)
             call._coka_sticky_remember()
+        self._coka_log_on_contacts()
+
+    def _coka_timeline_text(self):
+        """The line of the contact's chatter about this call that ended (SPEC CON-6)."""
+        self.ensure_one()
+        directions = dict(self._fields["direction"]._description_selection(self.env))
+        statuses = dict(self._fields["status"]._description_selection(self.env))
+        minutes, seconds = divmod(self.talk_seconds or 0, 60)
+        return self.env._(
+            "%(direction)s call %(number)s: %(status)s, talk time %(minutes)d:%(seconds)02d"
+            " (agent: %(agent)s).",
+            direction=directions.get(self.direction, ""),
+            number=self.customer_number or "",
+            status=statuses.get(self.status, ""),
+            minutes=minutes,
+            seconds=seconds,
+            agent=self.user_id.name or self.env._("none"),
+        )
+
+    def _coka_log_on_contacts(self):
+        """Log the ended calls on their contacts' chatter, in one batch."""
+        self.env["res.partner"]._coka_log_timeline(
+            (
+                call.partner_id.id,
+                # In the agent's language: the agents read the contact's chatter.
+                call.with_context(lang=call.user_id.lang or self.env.lang)._coka_timeline_text(),
+                call.user_id.partner_id.id,
+            )
+            for call in self
+            if call.partner_id
+        )
 
     def _coka_sticky_remember(self):
         """Remember the agent of a finished call for its customer (SPEC STK-2)."""

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -37,6 +41,29 @@ class ResPartner(models.Model):
     def _coka_phone_fields(self):
         return {"phone": "coka_phone_e164", "mobile": "coka_mobile_e164"}
 
+    def _coka_log_timeline(self, entries):
+        """Log what happened with contacts on their chatter (SPEC CON-6): a call that ended,
+        a ticket, a lead. One logged note per contact and author, all of them in one batch
+        (``_message_log_batch``: no notification, no follower).
+
+        :param entries: iterable of ``(partner id, text, author partner id or False)``
+        """
+        lines = defaultdict(list)
+        for partner_id, text, author_id in entries:
+            if partner_id and text:
+                lines[author_id or False, partner_id].append(text)
+        by_author = defaultdict(dict)
+        for (author_id, partner_id), texts in lines.items():
+            by_author[author_id][partner_id] = Markup("<br/>").join(escape(t) for t in texts)
+        for author_id, bodies in by_author.items():
+            # sudo: the events are logged for whoever caused them (an agent, the PBX's
+            # webhook); logging gives no right on the contact.
+            self.browse(list(bodies)).sudo()._message_log_batch(
+                bodies=bodies, author_id=author_id or None
+            )
+
+    # What the user may read: an agent counts his own.
+    @api.depends_context("uid")
     def _compute_coka_call_count(self):
         counts = dict(
             self.env["coka.pbx.call"]._read_group(
