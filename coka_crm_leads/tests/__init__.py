@@ -10,3 +10,4 @@ from . import test_lead_intake
 from . import test_contact_fields
 from . import test_call_center_contact
 from . import test_js
+from . import test_contact_import

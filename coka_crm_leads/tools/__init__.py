@@ -1,2 +1,3 @@
 from . import intake
 from . import contact_fields
+from . import contact_import
