@@ -130,9 +130,7 @@ def prepare_database(reuse):
     env.ensure_postgres()
     env.ensure_role()
     WORK.mkdir(parents=True, exist_ok=True)
-    env.write_config(
-        CONFIG, DATA_DIR, without_demo="all", max_cron_threads=0, http_enable="False"
-    )
+    env.write_config(CONFIG, DATA_DIR, without_demo="all", max_cron_threads=0, http_enable="False")
     if reuse and database.installed(DB):
         say(f"reusing database {DB}")
         return

@@ -1,9 +1,8 @@
 import base64
 import logging
-import threading
 import zoneinfo
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
 from odoo.addons.coka_pbx.tools import spreadsheet
@@ -94,7 +93,6 @@ class CokaContactImportJob(models.Model):
         "coka_contact_import_job_staff_rel",
         "job_id",
         "user_id",
-        string="Staff",
         readonly=True,
     )
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
@@ -235,7 +233,7 @@ class CokaContactImportJob(models.Model):
     @api.model
     def _cron_coka_process(self):
         """Process the queued (or interrupted) background imports, committing each batch."""
-        commit = not getattr(threading.current_thread(), "testing", False)
+        commit = not modules.module.current_test
         jobs = self.search([("state", "in", ("queued", "running")), ("background", "=", True)])
         for job in jobs.sorted("id"):
             job._coka_run(commit=commit)
@@ -244,8 +242,7 @@ class CokaContactImportJob(models.Model):
         """Import the file; with ``commit``, commit after each batch (background only)."""
         self.ensure_one()
         self.state = "running"
-        if commit:
-            self.env.cr.commit()
+        self._coka_commit(commit)
         partners = self.env["res.partner"].with_user(self.user_id).with_context(**self._coka_lang())
         checker = contact_import.RowChecker(self._coka_columns())
         timezone = self._coka_timezone()
@@ -267,8 +264,7 @@ class CokaContactImportJob(models.Model):
                 if len(batch) >= BATCH_SIZE:
                     self._coka_write_batch(partners, batch, seen_rows)
                     batch = []
-                    if commit:
-                        self.env.cr.commit()
+                    self._coka_commit(commit)
             self._coka_write_batch(partners, batch, seen_rows)
         except spreadsheet.ImportFileError as error:
             self._coka_fail(self.env._("The file cannot be read (%s).", error.kind), commit)
@@ -277,8 +273,12 @@ class CokaContactImportJob(models.Model):
             self._coka_fail(str(error), commit)
             return
         self._coka_finish(rejections, rejected_rows)
+        self._coka_commit(commit)
+
+    def _coka_commit(self, commit):
         if commit:
-            self.env.cr.commit()
+            # Background only: each batch is kept, a stopped job resumes after it.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _coka_lang(self):
         return {"lang": self.user_id.lang or self.env.lang}
@@ -304,11 +304,16 @@ class CokaContactImportJob(models.Model):
         counts = {"created": 0, "updated": 0, "skipped": 0}
         pointer = self.pointer
         if batch:
-            owners = partners._coka_phone_owners({key for *_rest, keys in batch for key in keys})
+            owners = partners._coka_phone_owners(
+                {key for *_rest, keys in batch for key in keys.values()}
+            )
+            key_fields = partners._coka_phone_fields()
             creates, updates = [], []
             for _number, values, keys in batch:
-                owner = next((owners[key] for key in keys if key in owners), None)
+                owner = next((owners[key] for key in keys.values() if key in owners), None)
                 if not owner:
+                    # The keys are known: the partners' compute does not parse them again.
+                    values.update({key_fields[name]: key for name, key in keys.items()})
                     creates.append(values)
                 elif self.on_duplicate == "update":
                     updates.append((owner, values))
@@ -394,7 +399,7 @@ class CokaContactImportJob(models.Model):
         title = self.env._("Contact import %s done", self.name)
         summary = self._coka_summary()
         self.message_post(
-            body=f"{title}: {summary}",
+            body=self.env._("%(title)s: %(summary)s", title=title, summary=summary),
             partner_ids=self.user_id.partner_id.ids,
             subtype_xmlid="mail.mt_note",
         )
@@ -409,5 +414,4 @@ class CokaContactImportJob(models.Model):
         self.write({"state": "failed", "error": message})
         if self.background:
             self.message_post(body=message, partner_ids=self.user_id.partner_id.ids)
-        if commit:
-            self.env.cr.commit()
+        self._coka_commit(commit)

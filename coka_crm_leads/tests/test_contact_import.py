@@ -14,13 +14,13 @@ from odoo.addons.coka_pbx.tools import phone as phone_tools
 
 WIZARD = "odoo.addons.coka_crm_leads.wizards.coka_contact_import"
 JOB = "odoo.addons.coka_crm_leads.models.coka_contact_import_job"
-HEADERS = ["Họ và tên", "Số điện thoại", "Email", "Ngày sinh", "Hạng"]
+HEADERS = ("Họ và tên", "Số điện thoại", "Email", "Ngày sinh", "Hạng")
 
 
 def _xlsx(rows, headers=HEADERS):
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(headers)
+    sheet.append(list(headers))
     for row in rows:
         sheet.append(list(row))
     buffer = io.BytesIO()
@@ -150,6 +150,7 @@ class TestContactImport(TransactionCase):
             self.assertIn(bad[row], reason, (row, column, value))
         by_row = {line[0]: line for line in report}
         self.assertEqual(by_row[21][1:3], ("Số điện thoại", "12345"))
+        self.assertEqual(by_row[421][1:3], ("Số điện thoại", "0903000418"))
         self.assertIn("row 420", by_row[421][3])
         self.assertEqual(by_row[901][1], "Ngày sinh")
 
@@ -193,10 +194,10 @@ class TestContactImport(TransactionCase):
             self._wizard(b"PK\x03\x04 broken", "contacts.xlsx")
         with self.assertRaisesRegex(UserError, "empty"):
             self._wizard(b"", "contacts.csv")
-        no_phone = _xlsx([("An", "a@example.vn", "01/01/1990")], ["Tên", "Email", "Ngày sinh"])
+        no_phone = _xlsx([("An", "a@example.vn", "01/01/1990")], ("Tên", "Email", "Ngày sinh"))
         with self.assertRaisesRegex(UserError, "No column is mapped to Phone"):
             self._import(no_phone)
-        no_birthday = _xlsx([("An", "0912000021")], ["Tên", "SĐT"])
+        no_birthday = _xlsx([("An", "0912000021")], ("Tên", "SĐT"))
         with self.assertRaisesRegex(UserError, "required field: Ngày sinh"):
             self._import(no_birthday)
         wizard = self._wizard(_xlsx([("An", "0912000022", "", "01/01/1990", "")]))

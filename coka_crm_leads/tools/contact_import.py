@@ -277,26 +277,28 @@ class RowChecker:
         return values, problems
 
     def check(self, number, cells):
-        """:return: ``(values, keys, problems)``: the field values and E.164 keys of a kept
-        row (``problems`` empty), or the ``(column header, value, code, params)`` of each
-        problem of a rejected one."""
+        """:return: ``(values, keys, problems)``: the field values (numbers in national form)
+        and the E.164 key of each number field (``{"phone": "+84..."}``) of a kept row
+        (``problems`` empty), or the ``(column header, value, code, params)`` of each problem
+        of a rejected one."""
         values, problems = self._read(cells)
         numbers = [values[name] for name in PHONE_FIELDS if name in values]
         if not numbers and not any(problem[2] == "bad_phone" for problem in problems):
             problems.append(("", "", "no_phone", {}))
-        keys = list(dict.fromkeys(phone_tools.to_e164(text) for text in numbers))
+        keyed = {name: phone_tools.to_e164(values[name]) for name in PHONE_FIELDS if name in values}
+        keys = list(dict.fromkeys(keyed.values()))
         if not problems:
             first = next((self.seen[key] for key in keys if key in self.seen), None)
             if first:
-                problems.append(("", ", ".join(numbers), "duplicate", {"row": first}))
+                header = next(c.header for c in self.columns if c.field in PHONE_FIELDS)
+                problems.append((header, ", ".join(numbers), "duplicate", {"row": first}))
         if problems:
             return None, None, problems
         for key in keys:
             self.seen[key] = number
-        for name in PHONE_FIELDS:
-            if name in values:
-                values[name] = phone_tools.to_display(values[name])
-        return values, keys, []
+        for name in keyed:
+            values[name] = phone_tools.to_display(values[name])
+        return values, keyed, []
 
 
 def allocate(count, staff_ids, pointer=None):

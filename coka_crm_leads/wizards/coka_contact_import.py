@@ -29,6 +29,7 @@ class CokaContactImport(models.TransientModel):
     file = fields.Binary(string="File (.xlsx or .csv)", attachment=False)
     filename = fields.Char()
     header_row = fields.Integer(default=1)
+    headers = fields.Json()
     row_count = fields.Integer("Rows", readonly=True)
     line_ids = fields.One2many("coka.contact.import.line", "wizard_id", string="Columns")
     on_duplicate = fields.Selection(
@@ -55,14 +56,13 @@ class CokaContactImport(models.TransientModel):
         "coka_contact_import_staff_rel",
         "wizard_id",
         "user_id",
-        string="Staff",
         domain=[("share", "=", False)],
     )
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", help="For the new contacts without a team column."
     )
     job_id = fields.Many2one("coka.contact.import.job", readonly=True)
-    job_state = fields.Selection(related="job_id.state")
+    job_state = fields.Selection(related="job_id.state", string="Import State")
     background = fields.Boolean(related="job_id.background")
     created_count = fields.Integer(related="job_id.created_count")
     updated_count = fields.Integer(related="job_id.updated_count")
@@ -136,7 +136,15 @@ class CokaContactImport(models.TransientModel):
                     }
                 )
             )
-        self.write({"state": "map", "header_row": header_row, "row_count": size, "line_ids": lines})
+        self.write(
+            {
+                "state": "map",
+                "header_row": header_row,
+                "headers": headers,
+                "row_count": size,
+                "line_ids": lines,
+            }
+        )
         return self._coka_reopen()
 
     def action_back(self):
@@ -191,15 +199,14 @@ class CokaContactImport(models.TransientModel):
         self.ensure_one()
         mapping = self._coka_mapping()
         staff = self._coka_staff()
-        data = base64.b64decode(self.file or b"")
-        _number, headers, _sample, size = self._coka_read_header(data)
+        size = self.row_count
         Job = self.env["coka.contact.import.job"]
         job = Job.create(
             {
                 "name": self.filename or "contacts",
                 "file": self.file,
                 "header_row": self.header_row,
-                "headers": headers,
+                "headers": self.headers,
                 "mapping": mapping,
                 "on_duplicate": self.on_duplicate,
                 "staff_ids": [Command.set(staff.ids)],

@@ -9,7 +9,7 @@ class CokaContactImportLine(models.TransientModel):
     _order = "column"
 
     wizard_id = fields.Many2one("coka.contact.import", required=True, ondelete="cascade")
-    column = fields.Integer(readonly=True)
+    column = fields.Integer("Column Index", readonly=True)
     header = fields.Char("Column", readonly=True)
     sample = fields.Char("First Value", readonly=True)
     field_name = fields.Selection(

@@ -92,16 +92,31 @@ def read_xlsx(data, min_row=1):
 
 
 def xlsx_size(data):
-    """The number of rows the first sheet declares (its dimension), or ``None`` when the
-    file does not say (then the caller counts while reading)."""
+    """The number of rows of the first sheet: the dimension it declares, else its ``<row>``
+    elements counted in the sheet's XML (no cell parsed); ``None`` when unreadable."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         return None
     try:
-        return book.worksheets[0].max_row if book.worksheets else None
+        if not book.worksheets:
+            return None
+        sheet = book.worksheets[0]
+        if sheet.max_row:
+            return sheet.max_row
+        path = getattr(sheet, "_worksheet_path", None)
     finally:
         book.close()
+    if not path:
+        return None
+    count, tail = 0, b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as xml:
+        while chunk := xml.read(1 << 20):
+            block = tail + chunk
+            count += block.count(b"<row ") + block.count(b"<row>")
+            tail = block[-5:]
+            count -= tail.count(b"<row ") + tail.count(b"<row>")
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
 def _csv_text(data):
