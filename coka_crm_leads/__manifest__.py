@@ -24,6 +24,8 @@
         "views/coka_contact_field_views.xml",
         "views/res_partner_call_center_views.xml",
         "views/res_partner_timeline_views.xml",
+        "views/coka_contact_import_job_views.xml",
+        "wizards/coka_contact_import_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

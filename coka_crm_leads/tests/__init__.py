@@ -12,3 +12,4 @@ from . import test_call_center_contact
 from . import test_js
 from . import test_contact_timeline
 from . import test_ticket_access
+from . import test_contact_import

@@ -1,3 +1,4 @@
 from . import intake
 from . import contact_fields
 from . import source
+from . import contact_import

@@ -205,3 +205,28 @@ class CokaPhoneMixin(models.AbstractModel):
         if self.env.su:
             return records
         return records._filtered_access("read")[:limit]
+
+    @api.model
+    def _coka_phone_owners(self, keys):
+        """The oldest record holding each of these E.164 keys, in one statement on the lookup
+        table (models with ``_coka_phone_lookup``): for bulk work such as an import, which
+        checks thousands of numbers at once. Archived records only with
+        ``active_test=False``; not filtered by the user's access rules.
+
+        :param keys: E.164 keys
+        :return: ``{key: record id}`` for the keys found
+        """
+        if not keys:
+            return {}
+        if not self._coka_phone_lookup:
+            raise NotImplementedError("_coka_phone_owners needs _coka_phone_lookup")
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT key, min(res_id) FROM coka_phone_key"
+                " WHERE res_model = %s AND key = ANY(%s) %s GROUP BY key",
+                self._name,
+                list(keys),
+                SQL("AND active") if self.env.context.get("active_test", True) else SQL(),
+            )
+        )
+        return dict(rows)

@@ -4,4 +4,5 @@ from . import cdr
 from . import routing
 from . import pbx_client
 from . import sticky
+from . import spreadsheet
 from . import sticky_import

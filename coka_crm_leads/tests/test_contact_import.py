@@ -1,0 +1,276 @@
+import base64
+import io
+from collections import Counter
+from datetime import date
+from unittest.mock import patch
+
+import openpyxl
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase, new_test_user
+
+from odoo.addons.coka_pbx.tools import phone as phone_tools
+
+WIZARD = "odoo.addons.coka_crm_leads.wizards.coka_contact_import"
+JOB = "odoo.addons.coka_crm_leads.models.coka_contact_import_job"
+HEADERS = ("Họ và tên", "Số điện thoại", "Email", "Ngày sinh", "Hạng")
+
+
+def _xlsx(rows, headers=HEADERS):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _report(wizard_or_job):
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard_or_job.report_file)))
+    return list(book.active.iter_rows(min_row=2, values_only=True))
+
+
+@tagged("post_install", "-at_install")
+class TestContactImport(TransactionCase):
+    """Import contacts with allocation (SPEC CON-3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.env["ir.module.module"]._load_module_terms(["coka_crm_leads"], ["vi_VN"])
+        cls.admin = new_test_user(cls.env, login="ci_admin", groups="base.group_system")
+        cls.manager = new_test_user(
+            cls.env,
+            login="ci_manager",
+            groups="coka_pbx.group_manager,base.group_partner_manager",
+        )
+        cls.agent = new_test_user(
+            cls.env, login="ci_agent", groups="coka_pbx.group_agent,base.group_partner_manager"
+        )
+        cls.staff = cls.env["res.users"]
+        for number in range(1, 4):
+            cls.staff |= new_test_user(
+                cls.env,
+                login=f"ci_staff_{number}",
+                name=f"Nhân viên {number}",
+                groups="coka_pbx.group_agent",
+            )
+
+    def setUp(self):
+        # Manual fields reload the registry: put it back as it was after each test.
+        self.addCleanup(self.registry.reset_changes)
+        self.addCleanup(self.registry.clear_all_caches)
+        super().setUp()
+        Field = self.env["coka.contact.field"].with_user(self.admin)
+        self.birthday = Field.create({"name": "Ngày sinh", "field_type": "date", "required": True})
+        self.rank = Field.create(
+            {"name": "Hạng", "field_type": "selection", "selection_options": "Vàng\nBạc"}
+        )
+        self.birthday_field = self.birthday.field_id.name
+        self.rank_field = self.rank.field_id.name
+
+    def _wizard(self, data, filename="contacts.xlsx", user=None):
+        wizard = (
+            self.env["coka.contact.import"]
+            .with_user(user or self.manager)
+            .create({"file": base64.b64encode(data), "filename": filename})
+        )
+        wizard.action_read_file()
+        return wizard
+
+    def _import(self, data, filename="contacts.xlsx", **values):
+        wizard = self._wizard(data, filename)
+        wizard.write({"allocation": "round_robin", "staff_ids": [(6, 0, self.staff.ids)], **values})
+        wizard.action_import()
+        return wizard
+
+    def _imported(self):
+        return self.env["res.partner"].search([("coka_source", "=", "import")])
+
+    def test_thousand_rows_fifty_bad(self):
+        """The "Done when" case: 950 good rows allocated evenly, 50 bad ones reported."""
+        rows, bad = [], {}
+        for index in range(1000):
+            number = f"0903{index:06d}"
+            row = [f"Khách {index}", number, f"k{index}@example.vn", "24/03/1990", "Vàng"]
+            if index % 20 == 19:
+                kind = len(bad)
+                if kind < 20:
+                    row[1], reason = "12345", "not a valid phone number"
+                elif kind < 35:
+                    row[1], reason = rows[-1][1], "same number as row"
+                elif kind < 45:
+                    row[3], reason = None, "required value missing"
+                else:
+                    row[3], reason = "32/13/1990", "not a date"
+                bad[index + 2] = reason
+            rows.append(row)
+        wizard = self._wizard(_xlsx(rows))
+        mapping = {line.header: line.field_name for line in wizard.line_ids}
+        self.assertEqual(
+            mapping,
+            {
+                "Họ và tên": "name",
+                "Số điện thoại": "phone",
+                "Email": "email",
+                "Ngày sinh": self.birthday_field,
+                "Hạng": self.rank_field,
+            },
+        )
+        self.assertEqual(wizard.row_count, 1000)
+        wizard.write({"allocation": "round_robin", "staff_ids": [(6, 0, self.staff.ids)]})
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        self.assertFalse(wizard.background)
+        counts = (
+            wizard.created_count,
+            wizard.updated_count,
+            wizard.skipped_count,
+            wizard.rejected_count,
+        )
+        self.assertEqual(counts, (950, 0, 0, 50))
+        partners = self._imported()
+        self.assertEqual(len(partners), 950)
+        per_user = Counter(partner.user_id.id for partner in partners)
+        self.assertEqual(set(per_user), set(self.staff.ids))
+        self.assertLessEqual(max(per_user.values()) - min(per_user.values()), 1)
+        first = partners.filtered(lambda partner: partner.name == "Khách 0")
+        self.assertEqual(first[self.birthday_field], date(1990, 3, 24))
+        self.assertEqual(first[self.rank_field], self.rank.field_id.selection_ids[0].value)
+        self.assertEqual(first.phone, phone_tools.to_display("0903000000"))
+        self.assertEqual(first.coka_phone_e164, "+84903000000")
+        report = _report(wizard)
+        self.assertEqual(len(report), 50)
+        self.assertEqual([line[0] for line in report], sorted(bad))
+        for row, column, value, reason in report:
+            self.assertIn(bad[row], reason, (row, column, value))
+        by_row = {line[0]: line for line in report}
+        self.assertEqual(by_row[21][1:3], ("Số điện thoại", "12345"))
+        self.assertEqual(by_row[421][1:3], ("Số điện thoại", "0903000418"))
+        self.assertIn("row 420", by_row[421][3])
+        self.assertEqual(by_row[901][1], "Ngày sinh")
+
+    def test_update_or_skip_known_numbers(self):
+        known = self.env["res.partner"].create(
+            {"name": "Khách cũ", "mobile": "0912 000 001", "user_id": self.agent.id}
+        )
+        rows = [("Khách mới", "+84 912 000 001", "moi@example.vn", "01/01/1990", "Bạc")]
+        rows.append(("Khách hai", "0912000002", "", "1990-01-02", ""))
+        wizard = self._import(_xlsx(rows))
+        self.assertEqual((wizard.created_count, wizard.skipped_count), (1, 1))
+        self.assertEqual(known.name, "Khách cũ")
+        wizard = self._import(_xlsx(rows), on_duplicate="update")
+        self.assertEqual((wizard.created_count, wizard.updated_count), (0, 2))
+        self.assertEqual(known.name, "Khách mới")
+        self.assertEqual(known.email, "moi@example.vn")
+        self.assertEqual(known[self.birthday_field], date(1990, 1, 1))
+        self.assertEqual(known.user_id, self.agent, "an update keeps the contact's owner")
+        self.assertEqual(known.coka_source, "system")
+
+    def test_one_staff_member_and_csv(self):
+        data = (
+            "\ufeffHọ tên;SĐT;Ngày sinh;Nhân viên phụ trách\n"
+            "An;0912 000 011;24/03/1990;\n"
+            "Bình;0912000012;1990-03-25;ci_staff_3\n"
+        ).encode()
+        wizard = self._wizard(data, "contacts.csv")
+        self.assertEqual(
+            wizard.line_ids.mapped("field_name"), ["name", "phone", self.birthday_field, "user_id"]
+        )
+        wizard.write({"allocation": "single", "user_id": self.staff[0].id})
+        wizard.action_import()
+        self.assertEqual(wizard.created_count, 2)
+        owners = {partner.name: partner.user_id for partner in self._imported()}
+        self.assertEqual(owners, {"An": self.staff[0], "Bình": self.staff[2]})
+
+    def test_file_level_errors_import_nothing(self):
+        with self.assertRaisesRegex(UserError, "neither an Excel workbook"):
+            self._wizard("tên".encode("utf-16"), "contacts.csv")
+        with self.assertRaisesRegex(UserError, "not an Excel workbook"):
+            self._wizard(b"PK\x03\x04 broken", "contacts.xlsx")
+        with self.assertRaisesRegex(UserError, "empty"):
+            self._wizard(b"", "contacts.csv")
+        no_phone = _xlsx([("An", "a@example.vn", "01/01/1990")], ("Tên", "Email", "Ngày sinh"))
+        with self.assertRaisesRegex(UserError, "No column is mapped to Phone"):
+            self._import(no_phone)
+        no_birthday = _xlsx([("An", "0912000021")], ("Tên", "SĐT"))
+        with self.assertRaisesRegex(UserError, "required field: Ngày sinh"):
+            self._import(no_birthday)
+        wizard = self._wizard(_xlsx([("An", "0912000022", "", "01/01/1990", "")]))
+        wizard.line_ids.filtered(lambda line: line.header == "Email").field_name = "name"
+        with self.assertRaisesRegex(UserError, "Two columns"):
+            wizard.action_import()
+        self.assertFalse(self._imported())
+        self.assertFalse(self.env["coka.contact.import.job"].search([]))
+
+    def test_big_file_runs_in_the_background_and_notifies(self):
+        rows = [(f"Khách {n}", f"09120001{n:02d}", "", "01/01/1990", "") for n in range(7)]
+        rows[3] = ("Khách lỗi", "999", "", "01/01/1990", "")
+        cron = self.env.ref("coka_crm_leads.ir_cron_coka_contact_import")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch(f"{WIZARD}.BACKGROUND_ROWS", 5):
+            wizard = self._import(_xlsx(rows))
+        job = wizard.job_id
+        self.assertTrue(job.background)
+        self.assertEqual(job.state, "queued")
+        self.assertFalse(self._imported(), "nothing is imported before the cron runs")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        Users = type(self.env["res.users"])
+        with (
+            patch(f"{JOB}.BATCH_SIZE", 2),
+            patch.object(Users, "_bus_send", autospec=True) as bus_send,
+        ):
+            cron.method_direct_trigger()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(job.progress, 100.0)
+        self.assertEqual((job.created_count, job.rejected_count), (6, 1))
+        self.assertEqual(_report(job)[0][0], 5)
+        self.assertEqual(len(self._imported()), 6)
+        bus_send.assert_called_once()
+        user, kind, payload = bus_send.call_args.args
+        self.assertEqual((user, kind), (self.manager, "simple_notification"))
+        self.assertIn("6 created", payload["message"])
+        message = job.message_ids[0]
+        self.assertIn("6 created", message.body)
+        self.assertIn(self.manager.partner_id, message.notified_partner_ids)
+        # The manager sees his import and its progress; the counts are on the wizard too.
+        self.assertEqual(wizard.created_count, 6)
+        self.assertEqual(job.with_user(self.manager).progress, 100.0)
+
+    def test_interrupted_job_resumes_after_its_last_written_row(self):
+        rows = [(f"Khách {n}", f"09120002{n:02d}", "", "01/01/1990", "") for n in range(6)]
+        with patch(f"{WIZARD}.BACKGROUND_ROWS", 3):
+            job = self._import(_xlsx(rows)).job_id
+        # An earlier pass wrote the rows 2..4 (3 contacts) and committed, then stopped.
+        job.write({"state": "running", "processed_row": 4, "created_count": 3})
+        with patch.object(type(self.env["res.users"]), "_bus_send", autospec=True):
+            self.env["coka.contact.import.job"]._cron_coka_process()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(job.created_count, 6)
+        self.assertEqual(sorted(self._imported().mapped("name")), ["Khách 3", "Khách 4", "Khách 5"])
+
+    def test_agents_cannot_import(self):
+        with self.assertRaises(AccessError):
+            self.env["coka.contact.import"].with_user(self.agent).create({"filename": "x.csv"})
+        with self.assertRaises(AccessError):
+            self.env["coka.contact.import.job"].with_user(self.agent).search([])
+        menu = self.env.ref("coka_crm_leads.coka_contact_import_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.agent)._visible_menu_ids()
+        self.assertNotIn(menu.id, visible)
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids())
+
+    def test_template_has_standard_and_custom_headers(self):
+        data = self.env["coka.contact.import.job"].with_user(self.manager)._coka_template()
+        headers = next(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+        self.assertIn("Phone", headers)
+        self.assertIn("Ngày sinh", headers)
+        self.assertIn("Hạng", headers)
+        # Read back, the template maps every column.
+        wizard = self._wizard(data)
+        self.assertTrue(all(wizard.line_ids.mapped("field_name")))
