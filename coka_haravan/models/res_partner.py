@@ -147,6 +147,7 @@ class ResPartner(models.Model):
             street=self.street,
             city=self.city,
             country_code=self.country_id.code,
+            is_company=self.is_company,
         )
 
     def _coka_haravan_failed(self, message):

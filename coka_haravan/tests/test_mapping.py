@@ -40,6 +40,13 @@ class TestHaravanMapping(BaseCase):
         self.assertEqual(payload["customer"]["email"], "minh@x.vn")
         self.assertEqual(payload["customer"]["addresses"][0]["country_code"], "VN")
         self.assertNotIn("phone", payload["customer"])
+        payload = mapping.customer_payload(
+            "Công ty TNHH Sao Việt", "", "0912345678", is_company=True
+        )
+        self.assertEqual(
+            (payload["customer"]["first_name"], payload["customer"]["last_name"]),
+            ("Công ty TNHH Sao Việt", ""),
+        )
 
     def test_rate_wait_doubles_and_honours_retry_after(self):
         self.assertEqual([rate_wait(n) for n in (1, 2, 3)], [0.25, 0.5, 1.0])

@@ -65,12 +65,15 @@ def shop_admin_url(shop, customer_ref):
     return f"https://{host}/admin/customers/{customer_ref}"
 
 
-def customer_payload(name, email, number, street=None, city=None, country_code=None):
+def customer_payload(
+    name, email, number, street=None, city=None, country_code=None, is_company=False
+):
     """The body of ``POST /com/customers.json`` for a contact.
 
+    :param bool is_company: a company's name is not split: it is the first name
     :return: ``{"customer": {...}}`` with only the values the contact has
     """
-    first_name, last_name = split_name(name)
+    first_name, last_name = ((name or "").strip(), "") if is_company else split_name(name)
     customer = {"first_name": first_name, "last_name": last_name}
     if email:
         customer["email"] = email.strip()
