@@ -4,7 +4,9 @@ It speaks the documented customer paths (``GET|POST /com/customers.json``,
 ``GET /com/customers/search.json?query=``), checks the Bearer token and its scopes (401 /
 403), refuses a second customer with the same phone or email (422, like Haravan: each is
 unique in a shop), and throttles with a leaky bucket (``capacity`` calls, ``leak_rate`` per
-second; a full bucket answers 429, with ``Retry-After`` when ``retry_after`` is set).
+second; a full bucket answers 429, with ``Retry-After`` when ``retry_after`` is set; every
+answer carries the bucket state in ``X-Haravan-Api-Call-Limit`` unless ``limit_header`` is
+off).
 ``faults`` is a list of scripted answers used first, one per request: ``("http", status)``,
 ``("sleep", seconds)`` (answers too late), ``("raw", bytes)`` (not JSON).
 """
@@ -29,7 +31,8 @@ class _Handler(BaseHTTPRequestHandler):
         data = raw if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        for name, value in (headers or {}).items():
+        headers = {**getattr(self, "extra_headers", {}), **(headers or {})}
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -85,6 +88,7 @@ class FakeHaravan:
             self.level = 0.0
             self.stamp = time.monotonic()
             self.throttled = 0
+            self.limit_header = True
 
     def add_customer(self, **values):
         with self.lock:
@@ -114,13 +118,14 @@ class FakeHaravan:
             fault = self.faults.pop(0) if self.faults else None
             full = self._bucket_full()
             level = f"{int(self.level)}/{self.capacity}"
+        headers = {"X-Haravan-Api-Call-Limit": level} if self.limit_header else {}
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
             return handler._answer(401, {"errors": "[API] Invalid API key or access token"})
         if full:
-            headers = {"X-Haravan-Api-Call-Limit": level}
             if self.retry_after is not None:
                 headers["Retry-After"] = str(self.retry_after)
             return handler._answer(429, {"errors": "Exceeded call limit"}, headers=headers)
+        handler.extra_headers = headers
         if fault:
             return self._fault(handler, fault)
         scope = WRITE_SCOPE if method == "POST" else READ_SCOPE

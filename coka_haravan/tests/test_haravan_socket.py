@@ -1,6 +1,7 @@
 """The sync against the fake Haravan shop over real sockets (the issue's "Done when")."""
 
 import socket
+import time
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -61,7 +62,8 @@ class TestHaravanSocket(HaravanCase):
         self.assertEqual(len(self.shop.customers), 1)
 
     def test_200_contacts_as_a_selection_while_the_shop_answers_429(self):
-        self.shop.capacity, self.shop.leak_rate = 10, 60.0
+        # A burst-prone shop: a small bucket, and no call-limit header to pace by.
+        self.shop.capacity, self.shop.leak_rate, self.shop.limit_header = 10, 60.0, False
         taken = self.shop.add_customer(first_name="Cũ", email="c7@example.vn")
         partners = self.Partner.create(
             [
@@ -89,6 +91,23 @@ class TestHaravanSocket(HaravanCase):
         [(channel, kind, payload)] = [call.args for call in sent.call_args_list]
         self.assertEqual((channel, kind), (self.agent.partner_id, "simple_notification"))
         self.assertIn("199 synced, 1 failed", payload["message"])
+
+    def test_the_call_limit_header_paces_the_calls(self):
+        self.shop.capacity, self.shop.leak_rate = 10, 40.0
+        partners = self.Partner.create(
+            [{"name": f"Khách {n}", "mobile": f"0913{n:06d}"} for n in range(30)]
+        )
+        partners.action_coka_haravan_sync_selection()
+
+        def sleep(seconds):
+            self.waits.append(seconds)
+            time.sleep(seconds)
+
+        with patch.object(self.env.registry["bus.bus"], "_sendone"):
+            self.env["coka.haravan.sync.job"]._cron_sync(sleep=sleep)
+        self.assertEqual(set(partners.mapped("coka_haravan_sync_state")), {"done"})
+        self.assertEqual(self.shop.throttled, 0, "paced: the bucket never overflowed")
+        self.assertIn(0.25, self.waits)
 
     def test_bad_token_is_one_configuration_message(self):
         self.env.company.coka_haravan_token = "wrong"

@@ -2,7 +2,7 @@ from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
 from ..tools import mapping
-from ..tools.haravan_client import rate_wait
+from ..tools.haravan_client import pace_wait, parse_call_limit, rate_wait
 
 
 @tagged("post_install", "-at_install")
@@ -53,3 +53,11 @@ class TestHaravanMapping(BaseCase):
         self.assertEqual(rate_wait(20), 10.0)
         self.assertEqual(rate_wait(1, retry_after=3), 3.0)
         self.assertEqual(rate_wait(1, retry_after=600), 10.0)
+
+    def test_call_limit_header_paces_near_a_full_bucket(self):
+        self.assertEqual(parse_call_limit("32/80"), (32, 80))
+        self.assertIsNone(parse_call_limit("full"))
+        self.assertIsNone(parse_call_limit(None))
+        self.assertEqual(pace_wait((32, 80)), 0.0)
+        self.assertEqual(pace_wait((78, 80)), 0.25)
+        self.assertEqual(pace_wait(None), 0.0)

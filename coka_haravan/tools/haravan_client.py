@@ -42,6 +42,11 @@ READ_TIMEOUT = 20
 RATE_RETRIES = 6
 RATE_FIRST_WAIT = timedelta(seconds=0.25)
 RATE_MAX_WAIT = timedelta(seconds=10)
+# Haravan's bucket leaks 4 calls a second; when its X-Haravan-Api-Call-Limit header says it
+# is within RATE_RESERVE calls of full, the next call first waits for one call to leak.
+LEAK_PER_SECOND = 4
+RATE_RESERVE = 2
+CALL_LIMIT_HEADER = "X-Haravan-Api-Call-Limit"
 
 
 def retry_after_seconds(value):
@@ -49,6 +54,23 @@ def retry_after_seconds(value):
     ``None``."""
     value = str(value or "").strip()
     return int(value) if value.isdigit() else None
+
+
+def parse_call_limit(value):
+    """``"32/80"`` (calls in the bucket / its size) as ``(32, 80)``, or ``None``."""
+    used, _sep, size = str(value or "").partition("/")
+    if not (used.strip().isdigit() and size.strip().isdigit()):
+        return None
+    return int(used), int(size)
+
+
+def pace_wait(call_limit):
+    """Seconds to wait before the next call for the bucket state ``(used, size)``: one
+    leak when it is nearly full, else 0."""
+    if not call_limit:
+        return 0.0
+    used, size = call_limit
+    return 1.0 / LEAK_PER_SECOND if used >= size - RATE_RESERVE else 0.0
 
 
 def rate_wait(attempts, retry_after=None):
@@ -94,6 +116,8 @@ class HaravanClient:
         self.token = token or ""
         self.timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
         self.sleep = sleep
+        # The bucket as Haravan's last answer showed it: (calls in it, its size), or None.
+        self.call_limit = None
 
     def _request(self, method, path, params=None, json_body=None):
         """The one transport method: one HTTP request, explicit timeouts, clear errors.
@@ -117,6 +141,7 @@ class HaravanClient:
             _logger.info("Haravan request %s %s failed: %s", method, path, type(error).__name__)
             raise ProviderError("unreachable", retryable=True, detail="cannot connect") from None
         status = response.status_code
+        self.call_limit = parse_call_limit(response.headers.get(CALL_LIMIT_HEADER))
         if status == 429:
             raise ProviderError(
                 "rate_limited",
@@ -140,10 +165,13 @@ class HaravanClient:
         return answer
 
     def _call(self, method, path, params=None, json_body=None):
-        """``_request``, waiting and trying again while Haravan answers 429, at most
-        ``RATE_RETRIES`` times."""
+        """``_request``, paced by Haravan's call-limit header, waiting and trying again
+        while Haravan answers 429, at most ``RATE_RETRIES`` times."""
         attempts = 0
         while True:
+            wait = pace_wait(self.call_limit)
+            if wait:
+                self.sleep(wait)
             try:
                 return self._request(method, path, params=params, json_body=json_body)
             except ProviderError as error:
