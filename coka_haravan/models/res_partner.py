@@ -121,7 +121,7 @@ class ResPartner(models.Model):
                         ref=existing.get("id"),
                     )
                 )
-            ref = client.create_customer(self._coka_haravan_payload(number, email))
+            ref = self._coka_haravan_create(client, number, email)
         except ProviderError as error:
             if error.kind in CONFIG_KINDS:
                 raise
@@ -137,6 +137,27 @@ class ResPartner(models.Model):
             }
         )
         return DONE, message
+
+    def _coka_haravan_create(self, client, number, email):
+        """Create the customer. When the answer is lost (timeout, 5xx, connection cut), the
+        customer may have been created all the same: the shop is searched once more, and a
+        customer found now, absent a moment ago, is this contact's.
+
+        :return: the Haravan id
+        :raise ProviderError: the create's error when no customer was created
+        """
+        try:
+            return client.create_customer(self._coka_haravan_payload(number, email))
+        except ProviderError as error:
+            if not error.retryable or error.kind == "rate_limited":
+                raise
+            try:
+                created = client.find_existing(number=number, email=email)
+            except ProviderError:
+                raise error from None
+            if not created:
+                raise
+            return str(created["id"])
 
     def _coka_haravan_payload(self, number, email):
         """The Haravan customer of the contact (an override hook)."""

@@ -8,7 +8,9 @@ second; a full bucket answers 429, with ``Retry-After`` when ``retry_after`` is 
 answer carries the bucket state in ``X-Haravan-Api-Call-Limit`` unless ``limit_header`` is
 off).
 ``faults`` is a list of scripted answers used first, one per request: ``("http", status)``,
-``("sleep", seconds)`` (answers too late), ``("raw", bytes)`` (not JSON).
+``("sleep", seconds)`` (answers too late), ``("raw", bytes)`` (not JSON),
+``("create_then_sleep", seconds)`` (creates the customer, then answers too late); ``None``
+for a request answered as usual.
 """
 
 import json
@@ -126,7 +128,7 @@ class FakeHaravan:
                 headers["Retry-After"] = str(self.retry_after)
             return handler._answer(429, {"errors": "Exceeded call limit"}, headers=headers)
         handler.extra_headers = headers
-        if fault:
+        if fault and fault[0] != "create_then_sleep":
             return self._fault(handler, fault)
         scope = WRITE_SCOPE if method == "POST" else READ_SCOPE
         if scope not in self.scopes:
@@ -138,7 +140,7 @@ class FakeHaravan:
                 customers = list(self.customers.values())[: int(query.get("limit") or 50)]
             return handler._answer(200, {"customers": customers})
         if url.path == "/com/customers.json" and method == "POST":
-            return self._create(handler, body)
+            return self._create(handler, body, fault[1] if fault else 0)
         return handler._answer(404, {"errors": "Not Found"})
 
     def _fault(self, handler, fault):
@@ -163,7 +165,7 @@ class FakeHaravan:
                 )
             ]
 
-    def _create(self, handler, body):
+    def _create(self, handler, body, late=0):
         try:
             customer = json.loads(body)["customer"]
         except (ValueError, KeyError, TypeError):
@@ -180,4 +182,5 @@ class FakeHaravan:
             if errors:
                 return handler._answer(422, {"errors": errors})
             stored = self._store(customer)
+        time.sleep(late)
         return handler._answer(201, {"customer": stored})

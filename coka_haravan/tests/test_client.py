@@ -79,15 +79,25 @@ class TestHaravanClientUnit(HaravanCase):
 
     def test_failed_create_writes_no_id(self):
         partner = self._contact(email="an@example.vn")
-        patcher, _calls = self._patched(
-            [{"customers": []}, ProviderError("server_error", status=502, retryable=True)]
-        )
+        bad_gateway = ProviderError("server_error", status=502, retryable=True)
+        # The search, the create that fails, the search that finds it was not created.
+        patcher, calls = self._patched([{"customers": []}, bad_gateway, {"customers": []}])
         with patcher:
             results = partner._coka_haravan_sync()
         self.assertEqual(results[partner.id][0], "failed")
+        self.assertEqual(len(calls), 3)
         self.assertFalse(partner.coka_haravan_customer_ref)
         self.assertEqual(partner.coka_haravan_sync_state, "failed")
         self.assertIn("HTTP 502", partner.coka_haravan_sync_error)
+
+    def test_refused_create_is_not_searched_again(self):
+        partner = self._contact(email="an@example.vn")
+        refused = ProviderError("refused", status=422, detail="email đã tồn tại")
+        patcher, calls = self._patched([{"customers": []}, refused])
+        with patcher:
+            partner._coka_haravan_sync()
+        self.assertEqual(len(calls), 2)
+        self.assertIn("HTTP 422): email đã tồn tại", partner.coka_haravan_sync_error)
 
     def test_bad_json_and_no_id_are_clear_errors(self):
         partner = self._contact(email="an@example.vn")

@@ -160,6 +160,16 @@ class TestHaravanSocket(HaravanCase):
                 self.assertFalse(partner.coka_haravan_customer_ref)
         self.assertEqual(self.shop.customers, {})
 
+    def test_a_create_whose_answer_is_lost_is_found_not_duplicated(self):
+        partner = self._contact(mobile="0912000501")
+        self.shop.faults = [None, ("create_then_sleep", 1.0)]
+        with patch.object(haravan_client, "READ_TIMEOUT", 0.3):
+            results = partner._coka_haravan_sync()
+        [customer] = self.shop.customers.values()
+        self.assertEqual(results[partner.id][0], "done")
+        self.assertEqual(partner.coka_haravan_customer_ref, str(customer["id"]))
+        self.assertEqual([r[0] for r in self.shop.requests], ["GET", "POST", "GET"])
+
     def test_lead_syncs_its_contact_created_if_needed(self):
         lead = self.env["crm.lead"].create(
             {"name": "Hỏi giá", "contact_name": "Phạm Thu Trang", "email_from": "trang@x.vn"}
