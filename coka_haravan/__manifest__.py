@@ -1,7 +1,7 @@
 {
     "name": "COKA Call Center Haravan",
-    "summary": "Haravan shop connection and per-contact sync status",
-    "version": "18.0.1.0.0",
+    "summary": "Sync contacts and leads to Haravan customers, never duplicating one",
+    "version": "18.0.1.1.0",
     "category": "Call Center",
     "website": "https://coka.vn",
     "author": "COKA",
@@ -9,7 +9,13 @@
     "depends": ["coka_crm_leads"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/coka_haravan_rules.xml",
+        "data/coka_haravan_data.xml",
+        "data/coka_haravan_actions.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/coka_haravan_sync_job_views.xml",
     ],
 }

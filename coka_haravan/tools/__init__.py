@@ -1,0 +1,1 @@
+from . import haravan_client, mapping
