@@ -26,6 +26,8 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/coka_pbx_menus.xml",
+        "data/coka_pbx_report_data.xml",
+        "views/coka_pbx_qa_rule_views.xml",
     ],
     "demo": [
         "demo/coka_pbx_demo.xml",

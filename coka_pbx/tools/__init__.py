@@ -5,3 +5,4 @@ from . import routing
 from . import pbx_client
 from . import sticky
 from . import sticky_import
+from . import qa
