@@ -695,11 +695,13 @@ class CokaPbxCall(models.Model):
         Idempotent: the call remembers it (``too_long_review_scheduled``), so an ended event
         delivered again, or another one, schedules nothing more.
         """
-        activity_type = self.env.ref("coka_pbx.mail_activity_type_coka_too_long_review")
         for call in self:
-            reviewer = call.company_id.coka_review_user_id
-            if not (call.too_long and reviewer) or call.too_long_review_scheduled:
+            if not call.too_long or call.too_long_review_scheduled:
                 continue
+            reviewer = call.company_id.coka_review_user_id
+            if not reviewer:
+                continue
+            activity_type = self.env.ref("coka_pbx.mail_activity_type_coka_too_long_review")
             minutes, seconds = divmod(call.talk_seconds or 0, 60)
             lang = reviewer.lang or self.env.lang
             # sudo: the PBX reports the call; the reviewer is the company's choice.
@@ -716,6 +718,11 @@ class CokaPbxCall(models.Model):
                 ),
             )
             call.sudo().too_long_review_scheduled = True
+
+    def _coka_on_demo_calls_ended(self):
+        """Demo data: the reports of calls created ended (QA score, too-long review)."""
+        self._coka_score_qa()
+        self._coka_schedule_too_long_review()
 
     def _coka_qa_facts(self):
         """What the QA rules read of the call (``tools.qa.rule_fraction``)."""

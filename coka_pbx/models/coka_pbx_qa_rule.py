@@ -74,13 +74,19 @@ class CokaPbxQaRule(models.Model):
 
     @api.model
     def _coka_rules_data(self, company):
-        """The active rules of ``company`` as ``tools.qa`` reads them, in one query.
+        """The active rules of ``company`` as ``tools.qa`` reads them, in one query; their
+        names (kept in the calls' breakdowns) in the company's language.
 
         :return: list of dicts
         """
-        rules = self.sudo().search_fetch(
-            [("company_id", "=", company.id)],
-            ["name", "kind", "weight", "seconds", "ratio", "min_chars", "keywords"],
+        lang = company.partner_id.lang or self.env.lang
+        rules = (
+            self.sudo()
+            .with_context(lang=lang)
+            .search_fetch(
+                [("company_id", "=", company.id)],
+                ["name", "kind", "weight", "seconds", "ratio", "min_chars", "keywords"],
+            )
         )
         return [
             {

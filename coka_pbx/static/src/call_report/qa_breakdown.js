@@ -12,7 +12,7 @@ import { standardFieldProps } from "@web/views/fields/standard_field_props";
  */
 export function formatQaValue(value, unit) {
     if (value === null || value === undefined) {
-        return _t("the hotline's limit");
+        return String(_t("the hotline's limit"));
     }
     if (Array.isArray(value)) {
         return value.length ? value.join(", ") : "—";
@@ -21,10 +21,10 @@ export function formatQaValue(value, unit) {
         return `${value}%`;
     }
     if (unit === "s") {
-        return _t("%(seconds)s s", { seconds: value });
+        return String(_t("%(seconds)s s", { seconds: value }));
     }
     if (unit === "chars") {
-        return _t("%(count)s characters", { count: value });
+        return String(_t("%(count)s characters", { count: value }));
     }
     return String(value);
 }
@@ -35,7 +35,10 @@ export class QaBreakdown extends Component {
     static props = { ...standardFieldProps };
 
     get lines() {
-        const lines = this.props.record.data[this.props.name] || [];
+        let lines = this.props.record.data[this.props.name] || [];
+        if (typeof lines === "string") {
+            lines = JSON.parse(lines); // a Json value serialised as text (mock servers)
+        }
         return lines.map((line, index) => ({
             key: `${line.rule_id}-${index}`,
             name: line.name,
