@@ -1,8 +1,10 @@
 """Pure tests of the QA score rules (SPEC REP-5) in coka_pbx/tools/qa.py (no database)."""
 
+import json
+
 import pytest
 
-from odoo.addons.coka_pbx.tools import qa
+from odoo.addons.coka_pbx.tools import cdr, qa
 
 
 def _rule(kind, weight=1.0, **values):
@@ -115,3 +117,40 @@ def test_every_kind_of_the_model_is_scored():
     for kind in qa.KINDS:
         fraction = qa.rule_fraction(_rule(kind, keywords="x"), _call())[0]
         assert 0.0 <= fraction <= 1.0
+
+
+def _parsed(**values):
+    body = {
+        "event": "call.ended",
+        "event_id": "e-1",
+        "call_id": "c-1",
+        "direction": "inbound",
+        "timestamp": "2026-11-20T08:05:00Z",
+        "status": "answered",
+        "talk_seconds": 200,
+        **values,
+    }
+    return cdr.parse_event(json.dumps(body).encode())
+
+
+def test_the_webhook_reads_the_transcript_and_the_hold_time_when_sent():
+    event = _parsed(transcript="  Xin chào anh  ", hold_seconds=40)
+    assert (event["transcript"], event["hold_seconds"]) == ("Xin chào anh", 40)
+    values = cdr.fold_event({"status": "in_progress"}, event)
+    assert (values["transcript"], values["hold_seconds"]) == ("Xin chào anh", 40)
+    bare = _parsed()
+    assert (bare["transcript"], bare["hold_seconds"]) == (None, None)
+    assert "transcript" not in cdr.fold_event({"status": "in_progress"}, bare)
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"transcript": 12}, "'transcript' must be a string"),
+        ({"transcript": "a\x00b"}, "'transcript' must be a string"),
+        ({"hold_seconds": -1}, "'hold_seconds' must be a whole number"),
+    ],
+)
+def test_bad_transcript_or_hold_time_is_refused(values, error):
+    with pytest.raises(cdr.EventError, match=error):
+        _parsed(**values)

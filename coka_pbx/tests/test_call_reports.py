@@ -100,6 +100,31 @@ class TestQaScore(CallReportsCase):
         # The note is written (25) and says one of the two phrases (25).
         self.assertEqual(call.qa_score, 75.0)
 
+    def test_a_transcript_sent_after_the_end_is_scored(self):
+        call, _end = self._answered_call("qa-late", talk=60)
+        self.assertEqual(call.qa_score, 25.0)
+        self._send(
+            event_body(
+                "recording.ready",
+                "qa-late",
+                at="2026-11-20T09:00:10Z",
+                recording_url="https://pbx.example/rec/late",
+                transcript="Xin chào anh. Dạ, cảm ơn anh!",
+            )
+        )
+        self.assertEqual(call.transcript, "Xin chào anh. Dạ, cảm ơn anh!")
+        self.assertEqual(call.qa_score, 75.0)
+
+    def test_hold_time_from_the_pbx(self):
+        self.env["coka.pbx.qa.rule"].create(
+            {"name": "Hold", "kind": "hold_time", "seconds": 30, "weight": 4}
+        )
+        call, _end = self._answered_call("qa-hold", talk=60, hold_seconds=45)
+        self.assertEqual(call.hold_seconds, 45)
+        hold = next(line for line in call.qa_breakdown if line["kind"] == "hold_time")
+        self.assertEqual((hold["measured"], hold["target"], hold["points"]), (45, 30, 0.0))
+        self.assertEqual(call.qa_score, 12.5)
+
     def test_calls_not_answered_get_no_score(self):
         self._send(event_body("call.ringing", "qa-missed"))
         self._send(
@@ -180,6 +205,13 @@ class TestTooLongReview(CallReportsCase):
             self.env.ref("coka_pbx.mail_activity_type_coka_too_long_review"),
         )
         self.assertIn("2:30", activity.note)
+
+    def test_without_a_reviewer_nothing_is_scheduled(self):
+        self.company.coka_review_user_id = False
+        call, _end = self._answered_call("long-none", talk=150)
+        self.assertTrue(call.too_long)
+        self.assertFalse(self._activities(call))
+        self.assertFalse(call.too_long_review_scheduled)
 
     def test_no_activity_for_a_call_within_the_limit(self):
         self.company.coka_review_user_id = self.manager
@@ -298,6 +330,20 @@ class TestRecordingDownload(CokaPbxCase, HttpCase):
         response = self.url_open(self._url(self.call_2, download=True))
         self.assertEqual(response.content, b"ID3 recording two")
         self.assertEqual(self.call_2.recording_downloaded_by_id, self.manager)
+
+    def test_the_download_button_goes_through_the_route(self):
+        action = self.call_1.with_user(self.agent_1).action_coka_download_recording()
+        self.assertEqual(action["url"], f"/coka_pbx/call/{self.call_1.id}/recording?download=1")
+        # Opening the action alone marks nothing: the download itself does.
+        self.assertFalse(self.call_1.recording_downloaded)
+
+    def test_a_removed_recording_answers_404(self):
+        self.call_2.write({"recording_removed": True, "recording_attachment_id": False})
+        self.authenticate("pbx_manager", "pbx_manager")
+        with mute_logger("odoo.http"):
+            response = self.url_open(self._url(self.call_2))
+        self.assertEqual(response.status_code, 404)
+        self.assertIn(b"retention", response.content)
 
     def test_no_recording_answers_404(self):
         self.authenticate("pbx_manager", "pbx_manager")
