@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from ..tools import signature
 from ..tools.pbx_client import GenericPbxClient
-from .common import CokaPbxCase
+from .common import CokaPbxCase, require_chromium
 from .test_webhook import event_body
 
 
@@ -392,3 +392,30 @@ class TestRecordingRetention(CokaPbxCase):
         self.assertEqual(self.env["coka.pbx.call"]._cron_coka_purge_recordings(), 0)
         self.assertTrue(old.recording_attachment_id)
         self.assertFalse(old.recording_removed)
+
+
+@tagged("post_install", "-at_install")
+class TestCallLogTour(CokaPbxCase, HttpCase):
+    """The call log, the recording player and the QA breakdown in headless Chromium."""
+
+    def test_call_log_player_and_breakdown(self):
+        require_chromium()
+        self.env["coka.pbx.qa.rule"].search([]).action_archive()
+        self.env["coka.pbx.qa.rule"].create({"name": "Tour note rule", "kind": "note"})
+        call = self._create_call(
+            self.agent_1,
+            number="+84912000777",
+            end_date=fields.Datetime.now(),
+            talk_seconds=90,
+            note="Khách đặt lịch demo",
+        )
+        call.recording_attachment_id = self.env["ir.attachment"].create(
+            {"name": "tour.mp3", "raw": b"ID3", "res_model": call._name, "res_id": call.id}
+        )
+        call._coka_score_qa()
+        self.assertEqual(call.qa_score, 100.0)
+        self.start_tour(
+            "/odoo/action-coka_pbx.coka_pbx_call_action",
+            "coka_pbx_call_report_tour",
+            login="pbx_manager",
+        )
