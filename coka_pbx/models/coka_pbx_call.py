@@ -1189,7 +1189,8 @@ class CokaPbxCall(models.Model):
     @api.model
     def _cron_coka_purge_recordings(self, batch=1000):
         """Delete the recordings older than the retention of Settings (days; 0 keeps them
-        forever); the calls stay, marked *Recording Removed*.
+        forever); the calls stay, marked *Recording Removed*. One batch per run; the cron
+        is run again at once while some are left (``ir.cron._notify_progress``).
 
         :return: the number of calls whose recording was removed
         """
@@ -1206,20 +1207,21 @@ class CokaPbxCall(models.Model):
         if days <= 0:
             return 0
         limit = fields.Datetime.now() - timedelta(days=days)
-        calls = self.sudo().search(
-            [
-                ("start_date", "<", limit),
-                ("recording_removed", "=", False),
-                "|",
-                ("recording_attachment_id", "!=", False),
-                ("recording_url", "!=", False),
-            ],
-            order="id",
-            limit=batch,
-        )
+        domain = [
+            ("start_date", "<", limit),
+            ("recording_removed", "=", False),
+            "|",
+            ("recording_attachment_id", "!=", False),
+            ("recording_url", "!=", False),
+        ]
+        Call = self.sudo()
+        calls = Call.search(domain, order="id", limit=batch)
         attachments = calls.recording_attachment_id
         calls.write({"recording_removed": True, "recording_attachment_id": False})
         attachments.unlink()
+        # More than a batch: Odoo's cron runs the job again soon for the rest.
+        remaining = Call.search_count(domain) if len(calls) == batch else 0
+        self.env["ir.cron"]._notify_progress(done=len(calls), remaining=remaining)
         return len(calls)
 
     @api.model

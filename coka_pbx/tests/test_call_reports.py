@@ -386,6 +386,15 @@ class TestRecordingRetention(CokaPbxCase):
         domain = old._coka_recording_fetch_domain(fields.Datetime.now())
         self.assertNotIn(old, self.env["coka.pbx.call"].search(domain))
 
+    def test_one_batch_per_run(self):
+        calls = [self._call_with_recording(f"091200031{index}", days_ago=40) for index in range(3)]
+        self.env["ir.config_parameter"].set_param("coka_pbx.recording_retention_days", 30)
+        Call = self.env["coka.pbx.call"]
+        self.assertEqual(Call._cron_coka_purge_recordings(batch=2), 2)
+        self.assertEqual([call.recording_removed for call in calls], [True, True, False])
+        self.assertEqual(Call._cron_coka_purge_recordings(batch=2), 1)
+        self.assertTrue(calls[2].recording_removed)
+
     def test_zero_keeps_recordings_forever(self):
         old = self._call_with_recording("0912000303", days_ago=4000)
         self.env["ir.config_parameter"].set_param("coka_pbx.recording_retention_days", 0)
