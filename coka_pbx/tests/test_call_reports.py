@@ -1,7 +1,7 @@
 import json
 import time
 from datetime import timedelta
-from unittest.mock import patch
+from unittest.mock import ANY, patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -297,13 +297,15 @@ class TestRecordingDownload(CokaPbxCase, HttpCase):
     def test_download_fetches_from_the_provider_and_sets_the_flag_with_the_user(self):
         self.authenticate("pbx_agent_1", "pbx_agent_1")
         with patch.object(
-            GenericPbxClient, "fetch_recording", autospec=True, return_value=b"ID3 recording one"
+            GenericPbxClient, "_request", autospec=True, return_value=b"ID3 recording one"
         ) as fetch:
             response = self.url_open(self._url(self.call_1, download=True))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"ID3 recording one")
         self.assertIn("attachment", response.headers["Content-Disposition"])
-        fetch.assert_called_once()
+        fetch.assert_called_once_with(
+            ANY, "GET", f"/calls/{self.call_1.provider_call_id}/recording", raw=True
+        )
         self.assertTrue(self.call_1.recording_downloaded)
         self.assertEqual(self.call_1.recording_downloaded_by_id, self.agent_1)
         self.assertTrue(self.call_1.recording_downloaded_date)
