@@ -149,6 +149,7 @@ def test_the_webhook_reads_the_transcript_and_the_hold_time_when_sent():
         ({"transcript": 12}, "'transcript' must be a string"),
         ({"transcript": "a\x00b"}, "'transcript' must be a string"),
         ({"hold_seconds": -1}, "'hold_seconds' must be a whole number"),
+        ({"transcript": "\ud800"}, "'transcript' is not valid UTF-8 text"),
     ],
 )
 def test_bad_transcript_or_hold_time_is_refused(values, error):

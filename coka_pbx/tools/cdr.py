@@ -101,6 +101,10 @@ def _transcript(data):
         return None
     if not isinstance(value, str) or "\x00" in value:
         raise EventError("'transcript' must be a string without NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise EventError("'transcript' is not valid UTF-8 text") from None
     return value.strip() or None
 
 
