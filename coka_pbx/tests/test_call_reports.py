@@ -151,6 +151,25 @@ class TestQaScore(CallReportsCase):
         # Scores already given are not rewritten.
         self.assertEqual((before.qa_score, after.qa_score), (0.0, 33.3))
 
+    def test_each_company_scores_with_its_own_rules(self):
+        other = self.env["res.company"].create({"name": "Chi nhánh Hà Nội"})
+        foreign = self.env["coka.pbx.qa.rule"].create(
+            {
+                "name": "Other",
+                "kind": "too_short",
+                "seconds": 9999,
+                "weight": 50,
+                "company_id": other.id,
+            }
+        )
+        call, _end = self._answered_call("qa-company", talk=60)
+        self.assertEqual(call.qa_score, 25.0)
+        self.assertNotIn(foreign.id, [line["rule_id"] for line in call.qa_breakdown])
+        # A manager of this company only does not see the other company's rules.
+        rules = self.env["coka.pbx.qa.rule"].with_user(self.manager).search([])
+        self.assertNotIn(foreign, rules)
+        self.assertIn(self.rule_note, rules)
+
     def test_agents_cannot_edit_rules_nor_scores(self):
         call, _end = self._answered_call("qa-agent", talk=60)
         with mute_logger("odoo.models"), self.assertRaises(AccessError):
