@@ -15,6 +15,7 @@
         "security/coka_pbx_rules.xml",
         "data/coka_pbx_data.xml",
         "data/coka_pbx_hotline_data.xml",
+        "data/coka_pbx_report_data.xml",
         "views/coka_pbx_provider_views.xml",
         "views/coka_pbx_hotline_views.xml",
         "views/coka_pbx_extension_views.xml",
@@ -25,6 +26,7 @@
         "views/phone_blacklist_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/coka_pbx_qa_rule_views.xml",
         "views/coka_pbx_menus.xml",
     ],
     "demo": [

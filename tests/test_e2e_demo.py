@@ -101,3 +101,39 @@ def test_demo_customer_form_shows_his_calls_tickets_and_leads(demo_server):
         assert f'name="{name}"' in arch, name
     for page in ("coka_calls", "coka_tickets", "coka_leads"):
         assert f'name="{page}"' in arch, page
+
+
+def test_demo_calls_have_their_reports(demo_server):
+    """Issue 14: the ended demo calls are scored (answered ones only, with their breakdown),
+    the too-long one has one review activity for the manager, and an agent reads his own
+    scores but not another agent's (SPEC REP-3, REP-5)."""
+    session = demo_server.session()
+    session.authenticate(*MANAGER)
+    calls = session.execute(
+        "coka.pbx.call",
+        "search_read",
+        [],
+        fields=["provider_call_id", "status", "qa_score", "qa_breakdown", "too_long"],
+    )
+    by_ref = {call["provider_call_id"]: call for call in calls}
+    for call in (by_ref[f"demo-000{number}"] for number in range(1, 5)):
+        if call["status"] == "answered":
+            assert 0 <= call["qa_score"] <= 100
+            assert call["qa_breakdown"], call
+        else:
+            assert not call["qa_breakdown"], call
+    assert by_ref["demo-0001"]["qa_score"] > by_ref["demo-0003"]["qa_score"]
+    assert by_ref["demo-0003"]["too_long"]
+    activities = session.execute(
+        "mail.activity",
+        "search_read",
+        [("res_model", "=", "coka.pbx.call"), ("res_id", "=", by_ref["demo-0003"]["id"])],
+        fields=["user_id"],
+    )
+    assert [activity["user_id"][0] for activity in activities] == [session.uid]
+    agent = demo_server.session()
+    agent.authenticate(*AGENT)
+    own = agent.execute("coka.pbx.call", "search_read", [], fields=["provider_call_id", "qa_score"])
+    refs = {call["provider_call_id"] for call in own}
+    assert {"demo-0001", "demo-0003"} <= refs
+    assert not {"demo-0002", "demo-0004"} & refs

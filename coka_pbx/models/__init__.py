@@ -14,3 +14,4 @@ from . import coka_pbx_call
 from . import coka_pbx_event
 from . import coka_pbx_sticky_rule
 from . import ir_http
+from . import coka_pbx_qa_rule

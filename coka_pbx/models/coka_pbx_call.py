@@ -5,7 +5,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_escape
 
-from ..tools import cdr, phone, retry, sticky
+from ..tools import cdr, phone, qa, retry, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class CokaPbxCall(models.Model):
 
     _name = "coka.pbx.call"
     _description = "Call"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "start_date desc, id desc"
     _rec_name = "customer_number"
     # Agents may post on the chatter of the calls they can read, without write access.
@@ -85,6 +85,7 @@ class CokaPbxCall(models.Model):
     end_date = fields.Datetime(string="End")
     ring_seconds = fields.Integer()
     talk_seconds = fields.Integer()
+    hold_seconds = fields.Integer(help="Time the customer was on hold, when the PBX tells it.")
     cost = fields.Float(digits=(16, 2))
     recording_url = fields.Char(string="Recording URL")
     recording_attachment_id = fields.Many2one("ir.attachment", string="Recording", copy=False)
@@ -106,7 +107,33 @@ class CokaPbxCall(models.Model):
         help="The recording could not be fetched after the maximum number of attempts: "
         "the background job no longer tries.",
     )
+    recording_removed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The recording was deleted after the retention period of Settings; the call stays.",
+    )
     too_long = fields.Boolean(compute="_compute_too_long", store=True)
+    too_long_review_scheduled = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The review activity of this too-long call was scheduled (once per call).",
+    )
+    transcript = fields.Text(readonly=True, help="The conversation as the PBX transcribed it.")
+    qa_score = fields.Float(
+        string="QA Score",
+        digits=(5, 1),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="0-100: the weighted QA rules met by the answered call, computed when it ended "
+        "and when its note was saved.",
+    )
+    qa_breakdown = fields.Json(
+        string="QA Breakdown", readonly=True, copy=False, help="What each QA rule contributed."
+    )
+    start_time = fields.Char(
+        string="Time", compute="_compute_start_time", help="Time of the call, in your time zone."
+    )
     note = fields.Text()
     last_event_date = fields.Datetime(
         readonly=True, help="Timestamp of the latest PBX event applied to this call."
@@ -134,6 +161,13 @@ class CokaPbxCall(models.Model):
     event_ids = fields.One2many("coka.pbx.event", "call_id", string="Events")
     held = fields.Boolean(readonly=True, copy=False)
     muted = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("start_date")
+    @api.depends_context("tz")
+    def _compute_start_time(self):
+        for call in self:
+            start = call.start_date and fields.Datetime.context_timestamp(call, call.start_date)
+            call.start_time = start.strftime("%H:%M:%S") if start else False
 
     @api.depends("talk_seconds", "hotline_id.too_long_minutes")
     def _compute_too_long(self):
@@ -178,6 +212,9 @@ class CokaPbxCall(models.Model):
             call._coka_update_row(values, state)
         if event["event"] == "call.ended":
             call._coka_on_call_ended()
+        elif values.get("transcript") and call.end_date:
+            # A transcript sent after the end (with the recording): its keywords count.
+            call._coka_score_qa()
         if call.user_id:
             call._coka_notify_agent(event)
         return {"ok": True, "call_id": call.id}
@@ -646,6 +683,82 @@ class CokaPbxCall(models.Model):
                 call.extension_id._coka_note_call_end(call.end_date)
             call._coka_sticky_remember()
         self._coka_log_on_contacts()
+        self._coka_score_qa()
+        self._coka_schedule_too_long_review()
+
+    # Reports: too-long review and QA score (SPEC REP-3, REP-5) ---------------------------
+
+    def _coka_schedule_too_long_review(self):
+        """Schedule, once per call, the review of an ended too-long call for the company's
+        reviewer (Settings > Call Center), as an activity on the call.
+
+        Idempotent: the call remembers it (``too_long_review_scheduled``), so an ended event
+        delivered again, or another one, schedules nothing more.
+        """
+        for call in self:
+            if not call.too_long or call.too_long_review_scheduled:
+                continue
+            reviewer = call.company_id.coka_review_user_id
+            if not reviewer:
+                continue
+            activity_type = self.env.ref("coka_pbx.mail_activity_type_coka_too_long_review")
+            minutes, seconds = divmod(call.talk_seconds or 0, 60)
+            lang = reviewer.lang or self.env.lang
+            # sudo: the PBX reports the call; the reviewer is the company's choice.
+            call.sudo().with_context(lang=lang, mail_activity_quick_update=True).activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=reviewer.id,
+                note=call.with_context(lang=lang).env._(
+                    "Talk time %(minutes)d:%(seconds)02d is over the limit of the hotline "
+                    "%(hotline)s (%(limit)s min).",
+                    minutes=minutes,
+                    seconds=seconds,
+                    hotline=call.hotline_id.display_name or "",
+                    limit=call.hotline_id.too_long_minutes,
+                ),
+            )
+            call.sudo().too_long_review_scheduled = True
+
+    def _coka_on_demo_calls_ended(self):
+        """Demo data: the reports of calls created ended (QA score, too-long review)."""
+        self._coka_score_qa()
+        self._coka_schedule_too_long_review()
+
+    def _coka_qa_facts(self):
+        """What the QA rules read of the call (``tools.qa.rule_fraction``)."""
+        self.ensure_one()
+        return {
+            "talk_seconds": self.talk_seconds,
+            "ring_seconds": self.ring_seconds,
+            "hold_seconds": self.hold_seconds,
+            "too_long": self.too_long,
+            "note": self.note,
+            "transcript": self.transcript,
+        }
+
+    def _coka_score_qa(self):
+        """Score the answered, ended calls of ``self`` with their company's current rules
+        (SPEC REP-5); the others keep no score. The rules are read once per company."""
+        rules_by_company = {}
+        Rule = self.env["coka.pbx.qa.rule"]
+        for call in self:
+            if call.status != "answered" or not call.end_date:
+                continue
+            company = call.company_id
+            if company not in rules_by_company:
+                rules_by_company[company] = Rule._coka_rules_data(company)
+            value, breakdown = qa.score(rules_by_company[company], call._coka_qa_facts())
+            # sudo: the score is the system's, never the agent's to set.
+            call.sudo().write(
+                {"qa_score": value if value is not None else False, "qa_breakdown": breakdown}
+            )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "note" in vals:
+            # The note is an input of the QA rules (written, required phrases...).
+            self._coka_score_qa()
+        return result
 
     def _coka_timeline_text(self):
         """The line of the contact's chatter about this call that ended (SPEC CON-6)."""
@@ -1031,22 +1144,85 @@ class CokaPbxCall(models.Model):
         return True
 
     def action_coka_download_recording(self):
-        """Open the recording and remember who downloaded it (SPEC REP-4)."""
+        """Download the recording through ``/coka_pbx/call/<id>/recording``, which marks it
+        downloaded by the user (SPEC REP-4)."""
         self.ensure_one()
-        if not self.recording_attachment_id:
-            self.action_coka_fetch_recording()
-        self.sudo().write(
-            {
-                "recording_downloaded": True,
-                "recording_downloaded_by_id": self.env.user.id,
-                "recording_downloaded_date": fields.Datetime.now(),
-            }
-        )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.recording_attachment_id.id}?download=true",
+            "url": f"/coka_pbx/call/{self.id}/recording?download=1",
             "target": "self",
         }
+
+    def _coka_recording_stream(self, download=False):
+        """The recording of the call, for the user who may read the call (SPEC REP-4).
+
+        Fetched from the provider first when it was not yet (``action_coka_fetch_recording``);
+        a download marks the call downloaded, by whom and when.
+
+        :param bool download: the user downloads the file (rather than plays it)
+        :return: an ``odoo.http.Stream`` (range requests are served by its response)
+        :raise AccessError: the user may not read the call
+        :raise UserError: the call has no recording (any more)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if self.recording_removed:
+            raise UserError(self.env._("The recording was deleted after the retention period."))
+        if not self.recording_attachment_id:
+            if not self.recording_url:
+                raise UserError(self.env._("This call has no recording."))
+            self.action_coka_fetch_recording()
+        if download:
+            # sudo: agents cannot write calls; the download itself is what sets the flag,
+            # for a user checked above to read the call.
+            self.sudo().write(
+                {
+                    "recording_downloaded": True,
+                    "recording_downloaded_by_id": self.env.user.id,
+                    "recording_downloaded_date": fields.Datetime.now(),
+                }
+            )
+        # sudo: the attachment is the call's, which the user may read (checked above).
+        attachment = self.sudo().recording_attachment_id
+        return self.env["ir.binary"]._get_stream_from(attachment, default_mimetype="audio/mpeg")
+
+    @api.model
+    def _cron_coka_purge_recordings(self, batch=1000):
+        """Delete the recordings older than the retention of Settings (days; 0 keeps them
+        forever); the calls stay, marked *Recording Removed*. One batch per run; the cron
+        is run again at once while some are left (``ir.cron._notify_progress``).
+
+        :return: the number of calls whose recording was removed
+        """
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("coka_pbx.recording_retention_days", "0")
+        )
+        try:
+            days = int(param)
+        except ValueError:
+            _logger.warning("Recording retention %r is not a number of days: kept.", param)
+            return 0
+        if days <= 0:
+            return 0
+        limit = fields.Datetime.now() - timedelta(days=days)
+        domain = [
+            ("start_date", "<", limit),
+            ("recording_removed", "=", False),
+            "|",
+            ("recording_attachment_id", "!=", False),
+            ("recording_url", "!=", False),
+        ]
+        Call = self.sudo()
+        calls = Call.search(domain, order="id", limit=batch)
+        attachments = calls.recording_attachment_id
+        calls.write({"recording_removed": True, "recording_attachment_id": False})
+        attachments.unlink()
+        # More than a batch: Odoo's cron runs the job again soon for the rest.
+        remaining = Call.search_count(domain) if len(calls) == batch else 0
+        self.env["ir.cron"]._notify_progress(done=len(calls), remaining=remaining)
+        return len(calls)
 
     @api.model
     def _coka_recording_fetch_domain(self, now):
@@ -1055,6 +1231,7 @@ class CokaPbxCall(models.Model):
             ("recording_url", "!=", False),
             ("recording_attachment_id", "=", False),
             ("recording_fetch_failed", "=", False),
+            ("recording_removed", "=", False),
             "|",
             ("recording_fetch_next_date", "=", False),
             ("recording_fetch_next_date", "<=", now),

@@ -10,6 +10,12 @@ class ResCompany(models.Model):
         help="An inbound call from a number that matches no contact creates the contact.",
     )
     coka_hotline_ids = fields.One2many("coka.pbx.hotline", "company_id", string="Hotlines")
+    coka_review_user_id = fields.Many2one(
+        "res.users",
+        string="Reviewer of Too-long Calls",
+        domain=lambda self: [("groups_id", "in", self.env.ref("coka_pbx.group_manager").id)],
+        help="Gets an activity on each call whose talk time passes its hotline's limit.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,3 +14,11 @@ class ResConfigSettings(models.TransientModel):
         help="A webhook event delivered again within this many days is recognised and "
         "ignored; older deliveries are forgotten.",
     )
+    coka_review_user_id = fields.Many2one(related="company_id.coka_review_user_id", readonly=False)
+    coka_recording_retention_days = fields.Integer(
+        string="Keep Recordings (days)",
+        config_parameter="coka_pbx.recording_retention_days",
+        default=0,
+        help="Recordings older than this many days are deleted by a nightly job; the calls "
+        "stay. 0 keeps them forever.",
+    )

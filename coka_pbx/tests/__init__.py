@@ -17,3 +17,4 @@ from . import test_js
 from . import test_tours
 from . import test_do_not_contact
 from . import test_call_timeline
+from . import test_call_reports

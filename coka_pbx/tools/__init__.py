@@ -6,3 +6,4 @@ from . import pbx_client
 from . import sticky
 from . import spreadsheet
 from . import sticky_import
+from . import qa

@@ -94,6 +94,20 @@ def _timestamp(data):
     return moment.replace(microsecond=0)
 
 
+def _transcript(data):
+    """The conversation as the provider transcribed it, when it sends one."""
+    value = data.get("transcript")
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\x00" in value:
+        raise EventError("'transcript' must be a string without NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise EventError("'transcript' is not valid UTF-8 text") from None
+    return value.strip() or None
+
+
 def _recording_url(data, required):
     url = _text(data, "recording_url", required=required, max_length=MAX_URL)
     if url and not url.startswith(("http://", "https://")):
@@ -123,6 +137,8 @@ def parse_event(raw):
         "ring_seconds": _seconds(data, "ring_seconds"),
         "talk_seconds": _seconds(data, "talk_seconds"),
         "cost": _cost(data),
+        "hold_seconds": _seconds(data, "hold_seconds"),
+        "transcript": _transcript(data),
     }
     event["recording_url"] = _recording_url(data, required=event["event"] == "recording.ready")
     return event
@@ -163,8 +179,8 @@ def _final_status(event, state):
 def _ended_values(event, state):
     values = {"end_date": event["timestamp"], "status": _final_status(event, state)}
     answer_date = state.get("answer_date")
-    for key in ("ring_seconds", "talk_seconds", "cost"):
-        if event[key] is not None:
+    for key in ("ring_seconds", "talk_seconds", "cost", "hold_seconds"):
+        if event.get(key) is not None:
             values[key] = event[key]
     if event["talk_seconds"] is None and answer_date:
         values["talk_seconds"] = max(0, int((event["timestamp"] - answer_date).total_seconds()))
@@ -243,6 +259,8 @@ def fold_event(state, event):
             values["start_date"] = backdated
     elif kind == "recording.ready":
         values["recording_url"] = event["recording_url"]
+    if event.get("transcript"):
+        values["transcript"] = event["transcript"]
     if state.get("status") is None and "status" not in values:
         values["status"] = "ringing"
     if newer:
