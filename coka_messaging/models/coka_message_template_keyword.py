@@ -1,9 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# The models a keyword's field path is read on: the recipient (a contact, or a lead when CRM
-# is installed) or, with the prefix "user.", the sender.
-KEYWORD_MODELS = ("res.partner", "crm.lead")
+# A keyword's field path is read on the recipient's contact (``name``, ``parent_id.name``),
+# with the prefix "record." on the record the message is sent from (a lead when CRM is
+# installed, a call), with "user." on the sender.
+RECORD_MODELS = ("crm.lead", "coka.pbx.call", "res.partner")
 
 
 class CokaMessageTemplateKeyword(models.Model):
@@ -26,15 +27,16 @@ class CokaMessageTemplateKeyword(models.Model):
         "ir.model.fields",
         string="Field",
         ondelete="set null",
-        domain=[("model", "in", KEYWORD_MODELS), ("store", "=", True)],
+        domain=[("model", "in", ("res.partner", "crm.lead")), ("store", "=", True)],
         help="Pick a field of the contact or the lead: it fills in the field path.",
     )
     field_path = fields.Char(
         compute="_compute_field_path",
         store=True,
         readonly=False,
-        help="The field read on the recipient (the contact or the lead, else the lead's "
-        "contact), e.g. name, mobile, partner_id.name; user.name is the sender's name.",
+        help="The field read for each recipient: a field of his contact (name, mobile, "
+        "parent_id.name), record.<field> on the record it is sent from (e.g. "
+        "record.expected_revenue on a lead), user.<field> on the sender (user.name).",
     )
     max_length = fields.Integer(
         string="Maximum Length",
@@ -53,7 +55,8 @@ class CokaMessageTemplateKeyword(models.Model):
     def _compute_field_path(self):
         for line in self:
             if line.field_id:
-                line.field_path = line.field_id.name
+                prefix = "" if line.field_id.model == "res.partner" else "record."
+                line.field_path = prefix + line.field_id.name
 
     @api.constrains("source", "field_path")
     def _check_field_path(self):
@@ -65,20 +68,25 @@ class CokaMessageTemplateKeyword(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The keyword %(keyword)s reads a field: give a field of the contact "
-                        "or the lead (e.g. name, partner_id.name) or user.name.",
+                        "(e.g. name, parent_id.name), record.<field> of the lead or call, "
+                        "or user.name.",
                         keyword=line.keyword,
                     )
                 )
 
     @api.model
     def _coka_path_exists(self, path):
-        """Whether ``path`` names a field chain of a contact, a lead or (``user.``) a user."""
+        """Whether ``path`` names a field chain of a contact, (``record.``) of a lead or a
+        call, or (``user.``) of a user."""
         names = path.split(".")
         if names[0] == "user":
             return self._coka_chain_exists("res.users", names[1:])
-        return any(
-            model in self.env and self._coka_chain_exists(model, names) for model in KEYWORD_MODELS
-        )
+        if names[0] == "record":
+            return any(
+                model in self.env and self._coka_chain_exists(model, names[1:])
+                for model in RECORD_MODELS
+            )
+        return self._coka_chain_exists("res.partner", names)
 
     @api.model
     def _coka_chain_exists(self, model, names):

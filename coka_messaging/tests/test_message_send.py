@@ -83,6 +83,11 @@ class TestTemplateKeywords(MessagingCase):
             template.keyword_ids[1].write({"source": "field", "field_path": "no_such.field"})
         template.keyword_ids[1].write({"source": "field", "field_path": "parent_id.name"})
         template.keyword_ids[1].write({"field_path": "user.login"})
+        template.keyword_ids[1].write({"field_path": "record.customer_number"})
+        with self.assertRaises(ValidationError):
+            template.keyword_ids[1].write({"field_path": "record.no_such_field"})
+        with self.assertRaises(ValidationError):
+            template.keyword_ids[1].write({"field_path": "customer_number"})
 
     def test_sms_approved_by_a_manager_zns_only_by_zalo(self):
         sms = self._template(channel="sms", body="Chào {{customer_name}}")

@@ -119,20 +119,28 @@ class CokaMessageSend(models.TransientModel):
         return str(value)
 
     def _coka_field_values(self, record, template):
-        """The values of the template's field keywords for ``record`` (the record first,
-        else its contact; ``user.`` paths on the sender)."""
+        """The values of the template's field keywords for ``record``: a path on its contact
+        (on the record itself when it has none), ``record.`` on the record, ``user.`` on the
+        sender."""
         values = {}
         partner = self._coka_partner_of(record)
         for line in template.keyword_ids.filtered(lambda line: line.source == "field"):
             path = (line.field_path or "").strip()
             if path.startswith("user."):
                 text = self._coka_read_path(self.env.user, path[5:])
+            elif path.startswith("record."):
+                text = self._coka_read_path(record, path[7:])
+            elif partner:
+                text = self._coka_read_path(partner, path)
             else:
-                text = self._coka_read_path(record, path)
-                if not text and partner and partner != record:
-                    text = self._coka_read_path(partner, path)
+                text = self._coka_read_contact_path(record, path)
             values[line.keyword] = text or ""
         return values
+
+    def _coka_read_contact_path(self, record, path):
+        """A contact path read on a record without a contact (a lead, a call): its own
+        field of that name. Bridge modules map the contact's fields of their model."""
+        return self._coka_read_path(record, path)
 
     def _coka_values(self, record):
         self.ensure_one()
