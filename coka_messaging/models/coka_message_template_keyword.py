@@ -25,7 +25,6 @@ class CokaMessageTemplateKeyword(models.Model):
     )
     field_id = fields.Many2one(
         "ir.model.fields",
-        string="Field",
         ondelete="set null",
         domain=[("model", "in", ("res.partner", "crm.lead")), ("store", "=", True)],
         help="Pick a field of the contact or the lead: it fills in the field path.",

@@ -25,7 +25,6 @@ class CokaMessageSend(models.TransientModel):
     channel = fields.Selection([("sms", "SMS"), ("zns", "Zalo ZNS")], required=True, default="sms")
     template_id = fields.Many2one(
         "coka.message.template",
-        string="Template",
         domain="[('channel', '=', channel), ('state', '=', 'approved')]",
         compute="_compute_template_id",
         store=True,
