@@ -163,7 +163,8 @@ class CokaMessageTemplate(models.Model):
         return state
 
     def action_sync_zns(self):
-        """The "Sync from Zalo" button."""
+        """The "Sync from Zalo" button (for those who may edit templates)."""
+        self.check_access("write")
         for template in self:
             template._coka_sync_zns_one()
         return True

@@ -3,7 +3,7 @@ against the fake Zalo server over a real socket."""
 
 import time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
 
@@ -124,6 +124,16 @@ class TestTemplateKeywords(MessagingCase):
         info = [r for r in self.zalo.requests if r[1] == "/template/info/v2"]
         self.assertEqual([r[3] for r in info], ["231456"] * 3)
         self.assertIn(info[0][2]["access_token"], self.zalo.valid_tokens)
+
+    def test_sync_refused_for_agents_and_for_an_answer_without_status(self):
+        template = self._template(provider_template_ref="231456")
+        agent = new_test_user(self.env, login="sync_agent", groups="coka_pbx.group_agent")
+        with self.assertRaises(AccessError):
+            template.with_user(agent).action_sync_zns()
+        self.zalo.templates["231456"] = {"listParams": []}
+        with self.assertRaisesRegex(UserError, "without status"):
+            template.action_sync_zns()
+        self.assertEqual(template.state, "draft")
 
     def test_daily_cron_syncs_every_zns_template_and_goes_on_after_a_refusal(self):
         unknown = self._template(provider_template_ref="999")
