@@ -3,6 +3,8 @@ against the fake Zalo server over a real socket."""
 
 import time
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
@@ -190,6 +192,13 @@ class TestMessageSend(MessagingCase):
         form = self._wizard(self.customer)
         # Only the approved ZNS template is offered, so it is chosen.
         self.assertEqual(form.template_id, self.zns)
+        offered = (
+            self.env["coka.message.template"]
+            .with_user(self.agent)
+            .search([("channel", "=", "zns"), ("state", "=", "approved")])
+        )
+        self.assertEqual(offered, self.zns)
+        self.assertNotIn(self.draft_zns, offered)
         self.assertEqual(form.template_count, 1)
         self.assertEqual(
             form.preview,
@@ -216,9 +225,10 @@ class TestMessageSend(MessagingCase):
         self.assertTrue(trigger)
         self.env["coka.message"]._cron_send()
         sends = [r for r in self.zalo.requests if r[1] == "/message/template"]
-        # Exactly one accepted request (the first may be refused for its expired token).
+        # Exactly one request reached Zalo (the access token was fetched before it).
+        self.assertEqual(len(sends), 1)
         self.assertEqual(len(self.zalo.by_tracking), 1)
-        payload = sends[-1][3]
+        payload = sends[0][3]
         self.assertEqual(payload["phone"], "84903456789")
         self.assertEqual(payload["template_id"], "231456")
         self.assertEqual(
@@ -332,3 +342,29 @@ class TestMessageSend(MessagingCase):
         unknown = self.env["coka.pbx.call"].create({"customer_number": "0987 111 222"})
         context = unknown.action_coka_send_message()["context"]
         self.assertEqual(context["active_model"], "coka.pbx.call")
+
+
+@tagged("post_install", "-at_install")
+class TestMessagingViews(MessagingCase):
+    def test_menus_and_message_views(self):
+        root = self.env.ref("coka_pbx.menu_root")
+        messaging = self.env.ref("coka_messaging.menu_messaging")
+        self.assertEqual(messaging.parent_id, root)
+        self.assertEqual(messaging.child_id.mapped("name"), ["Messages", "Templates", "Providers"])
+        action = self.env.ref("coka_messaging.coka_message_action")
+        self.assertEqual(action.view_mode, "list,form,pivot,graph")
+        views = self.env["coka.message"].get_views([(False, "list"), (False, "pivot")])["views"]
+        pivot = etree.fromstring(views["pivot"]["arch"])
+        self.assertEqual(
+            [(field.get("name"), field.get("type")) for field in pivot.iter("field")],
+            [("channel", "row"), ("state", "col"), ("create_date", "row")],
+        )
+        listing = etree.fromstring(views["list"]["arch"])
+        for decoration in ("danger", "muted", "info", "success"):
+            self.assertTrue(listing.get(f"decoration-{decoration}"), decoration)
+        partner_form = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]
+        self.assertTrue(
+            etree.fromstring(partner_form["arch"]).xpath(
+                "//header/button[contains(@class, 'o_coka_send_message')]"
+            )
+        )
