@@ -34,6 +34,7 @@ class CokaMessageTemplate(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        copy=True,
     )
     provider_id = fields.Many2one(
         "coka.message.provider",

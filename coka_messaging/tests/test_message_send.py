@@ -78,6 +78,10 @@ class TestTemplateKeywords(MessagingCase):
             self.assertEqual(keywords, ["time", "email"])
         self.assertEqual(template.keyword_ids.mapped("keyword"), ["time", "email"])
         self.assertEqual(template.keyword_ids[1].field_path, "email")
+        # A duplicate keeps the mapping.
+        template.keyword_ids[0].write({"source": "field", "field_path": "user.name"})
+        copy = template.copy()
+        self.assertEqual(copy.keyword_ids.mapped("field_path"), ["user.name", "email"])
 
     def test_a_field_keyword_needs_an_existing_field(self):
         template = self._template()
