@@ -366,9 +366,7 @@ class TestMessagingViews(MessagingCase):
         listing = etree.fromstring(views["list"]["arch"])
         for decoration in ("danger", "muted", "info", "success"):
             self.assertTrue(listing.get(f"decoration-{decoration}"), decoration)
-        partner_form = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]
-        self.assertTrue(
-            etree.fromstring(partner_form["arch"]).xpath(
-                "//header/button[contains(@class, 'o_coka_send_message')]"
-            )
+        send = self.env.ref("coka_messaging.coka_message_send_action_partner")
+        self.assertEqual(
+            (send.binding_model_id.model, send.binding_view_types), ("res.partner", "list,form")
         )

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -56,10 +58,16 @@ class TestLeadSend(TransactionCase):
             line.value = quote
         return form.save().action_send()
 
-    def test_the_lead_actions_open_the_wizard(self):
+    def test_the_lead_and_contact_buttons_open_the_wizard(self):
         action = self.env.ref("coka_messaging_crm.coka_message_send_action_lead")
         self.assertEqual(action.binding_model_id.model, "crm.lead")
         self.assertEqual(action.res_model, "coka.message.send")
+        for model in ("crm.lead", "res.partner"):
+            arch = self.env[model].with_user(self.agent).get_views([(False, "form")])
+            arch = etree.fromstring(arch["views"]["form"]["arch"])
+            buttons = arch.xpath("//header/button[contains(@class, 'o_coka_send_message')]")
+            self.assertEqual(len(buttons), 1, model)
+            self.assertEqual(len(arch.xpath("//header")), 1, model)
 
     def test_from_a_lead_to_its_contact(self):
         self._send(self.with_contact)

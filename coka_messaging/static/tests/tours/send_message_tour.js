@@ -3,8 +3,12 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("coka_messaging_send_zns", {
     steps: () => [
         {
-            content: "Send SMS / ZNS from the contact's form",
-            trigger: ".o_form_view button.o_coka_send_message",
+            content: "Send SMS / ZNS from the contact's Action menu",
+            trigger: ".o_form_view .o_cp_action_menus .dropdown-toggle",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .o-dropdown-item:contains(Send SMS / ZNS)",
             run: "click",
         },
         {
