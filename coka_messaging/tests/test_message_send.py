@@ -9,31 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
 
-from ..tools import render
 from .common import MessagingCase
-
-
-@tagged("post_install", "-at_install")
-class TestRenderChecks(MessagingCase):
-    def test_preview_missing_too_long_and_template_data(self):
-        body = "Chào {{customer_name}}, mã {{order_code}}"
-        self.assertEqual(
-            render.preview(body, {"customer_name": "An"}), "Chào An, mã {{order_code}}"
-        )
-        self.assertEqual(
-            render.missing(body, {"customer_name": "An", "order_code": ""}), ["order_code"]
-        )
-        self.assertEqual(
-            render.too_long(
-                {"order_code": "DH-2026-000042"}, {"customer_name": 30, "order_code": 12}
-            ),
-            [("order_code", 14, 12)],
-        )
-        self.assertEqual(render.too_long({"order_code": "DH01"}, {"order_code": 0}), [])
-        self.assertEqual(
-            render.template_data(body, {"customer_name": "An", "order_code": 42, "x": "y"}),
-            {"customer_name": "An", "order_code": "42"},
-        )
 
 
 @tagged("post_install", "-at_install")
