@@ -16,8 +16,20 @@
         "views/coka_message_provider_views.xml",
         "views/coka_messaging_menus.xml",
         "data/coka_message_data.xml",
+        "wizards/coka_message_send_views.xml",
         "views/res_partner_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "coka_messaging/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "coka_messaging/static/tests/**/*.test.js",
+        ],
+        "web.assets_tests": [
+            "coka_messaging/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/coka_messaging_demo.xml",
     ],

@@ -18,7 +18,14 @@ from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
-MODULES = ["coka_pbx", "coka_pbx_billing", "coka_crm_leads", "coka_messaging", "coka_haravan"]
+MODULES = [
+    "coka_pbx",
+    "coka_pbx_billing",
+    "coka_crm_leads",
+    "coka_messaging",
+    "coka_haravan",
+    "coka_messaging_crm",
+]
 # Installed by setup/test.py in the test database only, never by setup/run.py.
 TEST_MODULES = ["test_coka_pbx_provider"]
 

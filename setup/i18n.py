@@ -19,7 +19,7 @@ import polib
 import coka_env as env
 
 TEST_CONFIG = env.LOCAL / "test" / "odoo.conf"
-# Another database with the five modules installed (a parallel checkout's, say) may be named.
+# Another database with the suite's modules installed (a parallel checkout's, say) may be named.
 TEST_DB = os.environ.get("COKA_I18N_DB", "coka_test")
 
 

@@ -1,6 +1,6 @@
 """README command 2 (SPEC RUN-5): every test and check of the suite.
 
-1. a fresh database without demo data, the five modules (and the test-only modules of
+1. a fresh database without demo data, the suite's modules (and the test-only modules of
    ``coka_env.TEST_MODULES``) installed with Odoo's own tests (at_install and post_install,
    restricted to these modules);
 2. in parallel, a fresh database with demo data for the end-to-end tests;

@@ -13,7 +13,14 @@ from odoo.tools.translate import TranslationModuleReader
 from .odoo_case import SuiteCase
 from .odoo_server import ROOT
 
-MODULES = ["coka_pbx", "coka_pbx_billing", "coka_crm_leads", "coka_messaging", "coka_haravan"]
+MODULES = [
+    "coka_pbx",
+    "coka_pbx_billing",
+    "coka_crm_leads",
+    "coka_messaging",
+    "coka_haravan",
+    "coka_messaging_crm",
+]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{\s*\w+\s*\}\}")
 
 

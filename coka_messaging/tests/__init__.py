@@ -7,3 +7,6 @@ from . import test_sms_provider
 from . import test_callback_http
 from . import test_provider_access
 from . import test_partner_messages
+from . import test_message_send
+from . import test_js
+from . import test_tours

@@ -156,7 +156,8 @@ class FakeEsms(FakeProvider):
 
 
 class FakeZalo(FakeProvider):
-    """Zalo: ``/message/template``, ``/template/all`` and the OAuth
+    """Zalo: ``/message/template``, ``/template/all``, ``/template/info/v2`` (from
+    ``templates``) and the OAuth
     ``/v4/oa/access_token`` (the refresh token rotates: each one works once)."""
 
     def __init__(self, app_id="app", secret_key="zsecret", refresh_token="r0"):
@@ -174,6 +175,7 @@ class FakeZalo(FakeProvider):
         self.refreshes = 0
         self.by_tracking = {}  # tracking_id -> (msg_id, payload)
         self.max_length = {}  # template param -> max length
+        self.templates = {}  # template id -> Zalo's template info (status, listParams...)
 
     def issue_token(self):
         token = uuid.uuid4().hex
@@ -206,6 +208,19 @@ class FakeZalo(FakeProvider):
             },
         )
 
+    def _template_info(self, handler, method, path, token):
+        template_id = (parse_qs(urlparse(handler.path).query).get("template_id") or [""])[0]
+        with self.lock:
+            self.requests.append((method, path, dict(handler.headers), template_id))
+        if token not in self.valid_tokens:
+            return handler._answer(200, {"error": -124, "message": "Access token is invalid"})
+        info = self.templates.get(template_id)
+        if info is None:
+            return handler._answer(200, {"error": -109, "message": "Template not found"})
+        return handler._answer(
+            200, {"error": 0, "message": "Success", "data": {"templateId": template_id, **info}}
+        )
+
     def handle(self, handler, method, body):
         path = urlparse(handler.path).path
         if path == "/v4/oa/access_token":
@@ -217,6 +232,11 @@ class FakeZalo(FakeProvider):
             if token not in self.valid_tokens:
                 return handler._answer(200, {"error": -124, "message": "Access token is invalid"})
             return handler._answer(200, {"error": 0, "data": [], "metadata": {"total": 0}})
+        if path == "/template/info/v2" and method == "GET":
+            return self._template_info(handler, method, path, token)
+        return self._send(handler, method, path, token, body)
+
+    def _send(self, handler, method, path, token, body):
         if path != "/message/template" or method != "POST":
             return handler._answer(404, {"error": "not found"})
         try:

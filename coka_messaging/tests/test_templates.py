@@ -20,7 +20,7 @@ class TestTemplates(TransactionCase):
 
     def test_template_lists_its_keywords_and_goes_through_approval(self):
         template = self.env["coka.message.template"].create(
-            {"name": "Nhắc lịch", "channel": "zns", "body": "Hẹn {{customer_name}} lúc {{time}}"}
+            {"name": "Nhắc lịch", "channel": "sms", "body": "Hẹn {{customer_name}} lúc {{time}}"}
         )
         self.assertEqual(template.keyword_list, "customer_name, time")
         template.action_submit()

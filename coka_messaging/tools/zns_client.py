@@ -6,6 +6,9 @@ Documented API:
   ``access_token`` and body ``phone`` (``84…``), ``template_id``, ``template_data``,
   ``tracking_id`` (our idempotency key); success is ``error == 0`` with ``data.msg_id``.
 - ``GET <api_url>/template/all?offset=0&limit=1`` lists the OA's templates (test connection).
+- ``GET <api_url>/template/info/v2?template_id=<id>``: one template's ``status``
+  (``ENABLE``, ``PENDING_REVIEW``, ``REJECT``, ``DISABLE``, ``DELETE``), the rejection
+  ``reason`` and ``listParams`` (each parameter's ``name`` and ``maxLength``).
 - ``POST <oauth_url>/v4/oa/access_token`` (``https://oauth.zaloapp.com``), header
   ``secret_key``, form ``app_id``, ``grant_type=refresh_token``, ``refresh_token``: a new
   ``access_token`` (``expires_in`` seconds) and a NEW ``refresh_token`` (the old one is spent).
@@ -25,6 +28,7 @@ from .message_client import CallbackError, MessageClient
 
 SEND_PATH = "/message/template"
 TEMPLATES_PATH = "/template/all"
+TEMPLATE_INFO_PATH = "/template/info/v2"
 OAUTH_PATH = "/v4/oa/access_token"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 EXPIRED_TOKEN_CODES = {-124, -216}
@@ -160,6 +164,39 @@ class ZnsClient(MessageClient):
         if code != 0:
             raise self._error(code, answer)
         return "Zalo ZNS: the access token works"
+
+    def template_info(self, template_ref):
+        """Zalo's status and parameters of one ZNS template.
+
+        :param str template_ref: the template id at Zalo
+        :return: dict ``status`` (Zalo's, upper case), ``reason`` (str or ``None``),
+            ``params`` (parameter name -> maximum length, 0 when Zalo gives none)
+        :raise ProviderError:
+        """
+        if not template_ref:
+            raise ProviderError("bad_template", detail="the template has no ZNS template id")
+        answer = self._authorized("GET", TEMPLATE_INFO_PATH, params={"template_id": template_ref})
+        code = self._code(answer)
+        if code != 0:
+            raise self._error(code, answer)
+        data = answer.get("data")
+        status = data.get("status") if isinstance(data, dict) else None
+        if not isinstance(status, str) or not status:
+            raise ProviderError("unexpected", detail="Zalo answered a template without status")
+        params = {}
+        for param in data.get("listParams") or []:
+            if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+                continue
+            try:
+                params[param["name"]] = max(0, int(param.get("maxLength") or 0))
+            except (TypeError, ValueError):
+                params[param["name"]] = 0
+        reason = data.get("reason")
+        return {
+            "status": status.strip().upper(),
+            "reason": str(reason)[:500] if reason else None,
+            "params": params,
+        }
 
     # Delivery callbacks: Zalo's own webhook as well as the suite's signed format ----------
 

@@ -1,0 +1,1 @@
+from . import coka_message_send
