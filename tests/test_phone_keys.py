@@ -36,3 +36,34 @@ def test_display_form_is_national_for_vietnam():
     assert phone.to_display("+84912345678") == "0912 345 678"
     assert phone.to_display("not a number") == "not a number"
     assert phone.to_display("+33 1 42 68 53 00").startswith("+33")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0912345678",
+        "84912345678",
+        "+84 912 345 678",
+        "028 3822 1234",
+        "1900 6750",
+        "+33 1 42 68 53 00",
+        "0912 345 678 ext. 12",
+        "abc",
+        "",
+        None,
+        912345678,
+    ],
+)
+def test_key_and_display_from_one_parse_are_to_e164_and_to_display(typed):
+    assert phone.to_e164_display(typed) == (phone.to_e164(typed), phone.to_display(typed))
+
+
+@pytest.mark.parametrize("typed", ["0912345678", "028 3822 1234", "+33 1 42 68 53 00"])
+def test_display_form_and_key_read_back_as_the_same_number(typed):
+    """The memo stores a number under its key and display form too: both must parse back
+    to the same key and display form (a contact stores the display form)."""
+    key, display = phone.to_e164_display(typed)
+    phone._PARSED.clear()
+    assert phone.to_e164_display(display) == (key, display)
+    phone._PARSED.clear()
+    assert phone.to_e164_display(key) == (key, display)

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.addons.coka_pbx.tools import spreadsheet
 
 from ..tools import contact_import
+from .res_partner import IMPORT_DEFAULTS
 
 _logger = logging.getLogger(__name__)
 
@@ -307,13 +308,10 @@ class CokaContactImportJob(models.Model):
             owners = partners._coka_phone_owners(
                 {key for *_rest, keys in batch for key in keys.values()}
             )
-            key_fields = partners._coka_phone_fields()
             creates, updates = [], []
             for _number, values, keys in batch:
                 owner = next((owners[key] for key in keys.values() if key in owners), None)
                 if not owner:
-                    # The keys are known: the partners' compute does not parse them again.
-                    values.update({key_fields[name]: key for name, key in keys.items()})
                     creates.append(values)
                 elif self.on_duplicate == "update":
                     updates.append((owner, values))
@@ -327,10 +325,20 @@ class CokaContactImportJob(models.Model):
                 values["user_id"] = pick
             for values in creates:
                 values["coka_source"] = "import"
+                # No staff: no salesperson, as res.partner's precompute would find (the
+                # contact has no parent); given, the precompute is skipped for the batch.
+                values.setdefault("user_id", False)
                 if self.team_id and not values.get("team_id"):
                     values["team_id"] = self.team_id.id
             if creates:
-                partners.with_context(**CREATE_CONTEXT).create(creates)
+                creator = partners.with_context(**CREATE_CONTEXT)
+                # The defaults of a contact, read once for the batch (see res.partner's
+                # _add_missing_default_values): they depend on the context, not on the row;
+                # not with properties fields, whose defaults depend on the record's values.
+                if not any(field.type == "properties" for field in partners._fields.values()):
+                    defaults = creator._add_missing_default_values({})
+                    creator = creator.with_context(**{IMPORT_DEFAULTS: defaults})
+                creator.create(creates)
             for owner, values in updates:
                 partners.browse(owner).with_context(coka_call_center_contact=False).write(values)
             counts.update(created=len(creates), updated=len(updates))

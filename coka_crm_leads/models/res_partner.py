@@ -5,6 +5,9 @@ from odoo.addons.coka_pbx.tools import phone as phone_tools
 
 # Set by the Call Center's Contacts action: the contacts created there are checked.
 CALL_CENTER_CONTEXT = "coka_call_center_contact"
+# Set by the contact import for one create() of a batch: the contacts' default values, read
+# once for the batch instead of once per contact (``_add_missing_default_values``).
+IMPORT_DEFAULTS = "coka_import_defaults"
 
 
 class ResPartner(models.Model):
@@ -172,6 +175,21 @@ class ResPartner(models.Model):
         ):
             defaults["team_id"] = self.env.user.sale_team_id.id or False
         return defaults
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        """The import's batch defaults (:data:`IMPORT_DEFAULTS`), when given, completed by
+        ``values`` as Odoo's own method does; Odoo's (``default_get`` for every missing
+        field, once per record) otherwise.
+
+        The defaults are those of ``super()`` for an empty record, read once per batch in the
+        same context: Odoo's ``default_get`` and its overrides never see the record's values
+        (a default that must differ from one record to the next, such as a random token,
+        would be shared by the batch: res.partner has none)."""
+        defaults = self.env.context.get(IMPORT_DEFAULTS)
+        if defaults is None:
+            return super()._add_missing_default_values(values)
+        return {**defaults, **values}
 
     @api.model
     def name_create(self, name):

@@ -154,6 +154,37 @@ class TestContactImport(TransactionCase):
         self.assertIn("row 420", by_row[421][3])
         self.assertEqual(by_row[901][1], "Ngày sinh")
 
+    def test_defaults_read_once_per_batch_are_odoos(self):
+        """The contacts' defaults are read once per batch (not once per row) and are those of
+        a contact created by hand; the file's values and the allocation come first."""
+        self.env["ir.default"].set("res.partner", "comment", "Khách từ danh sách")
+        self.env["ir.default"].set("res.partner", "city", "Huế")
+        rows = [(f"Khách {n}", f"09120003{n:02d}", "", "01/01/1990", "") for n in range(5)]
+        headers = ("Họ và tên", "Số điện thoại", "Email", "Ngày sinh", "Hạng", "Thành phố")
+        rows[0] += ("Hà Nội",)
+        Partner = type(self.env["res.partner"])
+        default_get, calls = Partner.default_get, []
+
+        def counted(partner, fields_list):
+            calls.append(len(fields_list))
+            return default_get(partner, fields_list)
+
+        with patch(f"{JOB}.BATCH_SIZE", 2), patch.object(Partner, "default_get", counted):
+            wizard = self._import(_xlsx(rows, headers))
+        self.assertEqual((wizard.job_state, wizard.created_count), ("done", 5), wizard.job_id.error)
+        self.assertLessEqual(len(calls), 3, "once per batch of 2 rows, not once per row")
+        by_hand = self.env["res.partner"].create({"name": "Khách tay", "user_id": False})
+        partners = self._imported().sorted("name")
+        self.assertEqual(len(partners), 5)
+        self.assertEqual(partners.mapped("city"), ["Hà Nội", "Huế", "Huế", "Huế", "Huế"])
+        for name in ("comment", "lang", "tz", "type", "active", "is_company", "color"):
+            self.assertEqual(set(partners.mapped(name)), {by_hand[name]}, name)
+        self.assertEqual(set(partners.mapped("coka_source")), {"import"})
+        self.assertEqual(set(partners.mapped("user_id")), set(self.staff))
+        self.assertEqual(partners.mapped("commercial_partner_id"), partners)
+        self.assertEqual(partners[0].coka_phone_e164, "+84912000300")
+        self.assertEqual(partners[0].phone, "0912 000 300")
+
     def test_update_or_skip_known_numbers(self):
         known = self.env["res.partner"].create(
             {"name": "Khách cũ", "mobile": "0912 000 001", "user_id": self.agent.id}

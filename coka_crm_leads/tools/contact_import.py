@@ -226,7 +226,8 @@ def parse_cell(column, value):
     kind = column.kind
     if kind == "phone":
         text = cell_text(value)
-        if not phone_tools.to_e164(text):
+        # One parse gives the key and the display form (memoised: RowChecker asks again).
+        if not phone_tools.to_e164_display(text)[0]:
             raise CellError("bad_phone")
         return text
     if kind == "integer":
@@ -285,7 +286,12 @@ class RowChecker:
         numbers = [values[name] for name in PHONE_FIELDS if name in values]
         if not numbers and not any(problem[2] == "bad_phone" for problem in problems):
             problems.append(("", "", "no_phone", {}))
-        keyed = {name: phone_tools.to_e164(values[name]) for name in PHONE_FIELDS if name in values}
+        parsed = {
+            name: phone_tools.to_e164_display(values[name])
+            for name in PHONE_FIELDS
+            if name in values
+        }
+        keyed = {name: key for name, (key, _display) in parsed.items()}
         keys = list(dict.fromkeys(keyed.values()))
         if not problems:
             first = next((self.seen[key] for key in keys if key in self.seen), None)
@@ -296,8 +302,8 @@ class RowChecker:
             return None, None, problems
         for key in keys:
             self.seen[key] = number
-        for name in keyed:
-            values[name] = phone_tools.to_display(values[name])
+        for name, (_key, display) in parsed.items():
+            values[name] = display
         return values, keyed, []
 
 

@@ -137,6 +137,29 @@ class CokaPhoneMixin(models.AbstractModel):
         )
         self.env["coka.phone.key"].invalidate_model()
 
+    def _add_precomputed_values(self, vals_list):
+        """The keys of the records to create, from their numbers in the values (the keys are
+        a pure function of the numbers): Odoo's precompute builds a new record per value
+        dict to compute them, which is most of a bulk create's precompute (the contact
+        import). Only for precomputed keys of number fields that are not computed
+        themselves (a computed number, such as a lead's from its contact, is left to Odoo)."""
+        pairs = [
+            (number_field, key_field)
+            for number_field, key_field in self._coka_phone_fields().items()
+            if not self._fields[number_field].compute
+            and self._fields[key_field].precompute
+            and self._fields[key_field].compute == "_compute_coka_phone_keys"
+        ]
+        for vals in vals_list:
+            for number_field, key_field in pairs:
+                if key_field not in vals:
+                    number = vals.get(number_field)
+                    # As the compute reads it from the record: a Char field's text.
+                    if number and not isinstance(number, str):
+                        number = str(number)
+                    vals[key_field] = phone.to_e164(number)
+        return super()._add_precomputed_values(vals_list)
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -110,6 +112,38 @@ class TestPartnerPhoneKeys(CokaPbxCase):
         )
         found = Partner.with_user(outsider)._coka_search_phone("0977123456", limit=1)
         self.assertEqual(found, theirs)
+
+    def test_bulk_create_computes_keys_from_the_values_without_new_records(self):
+        """The keys are set from the numbers of the values: with every other precomputed
+        field given, create() builds no new record per value dict (bulk imports)."""
+        Partner = self.env["res.partner"]
+        vals_list = [
+            {"name": "Khách A", "mobile": "0912 345 601", "phone": "028 3822 1601"},
+            {"name": "Khách B", "phone": 912345602, "coka_phone_e164": "+84999"},
+            {"name": "Khách C", "mobile": "12ab"},
+            {"name": "Khách D"},
+        ]
+        for vals in vals_list:
+            vals["user_id"] = False  # res.partner's other precomputed field
+        with patch.object(type(Partner), "new", autospec=True, side_effect=AssertionError):
+            partners = Partner.create(vals_list)
+        keys = [(partner.coka_mobile_e164, partner.coka_phone_e164) for partner in partners]
+        self.assertEqual(
+            keys,
+            [
+                ("+84912345601", "+842838221601"),
+                # As the compute reads it: the number's text; a key in the values is not
+                # kept (a readonly computed field).
+                (False, "+84912345602"),
+                (False, False),
+                (False, False),
+            ],
+        )
+        self.assertEqual(partners[1].phone, "912345602")
+        self.assertEqual(Partner._coka_search_phone("0912345601"), partners[0])
+        # Without the salesperson, Odoo's precompute runs as before (new records), same keys.
+        partner = Partner.create({"name": "Khách E", "mobile": "0912 345 603"})
+        self.assertEqual(partner.coka_mobile_e164, "+84912345603")
 
     def test_keys_are_filled_for_partners_that_have_none(self):
         partner = self.env["res.partner"].create({"name": "Đỗ Minh", "mobile": "0966 777 888"})

@@ -4,23 +4,63 @@ The one place of the suite where phone numbers are parsed. Plain functions, no O
 models store the key computed here and search by equality on it.
 """
 
-import functools
-
 import phonenumbers
 
 DEFAULT_REGION = "VN"
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_e164(text, region):
-    # A pure function of its text: memoised, since hotlines and busy callers repeat.
+# Parsed numbers by (text, region): hotlines and busy callers repeat, and an import checks,
+# displays and stores each of its numbers. Emptied when full.
+_PARSED = {}
+_PARSED_SIZE = 8192
+
+
+def _parse_key_display(text, region):
+    """``(E.164 key, display form)`` of ``text`` from one parse, ``(False, None)`` when not
+    a valid number; memoised, also under the key and the display form (both read back as
+    the same number: a contact stores the display form, its key is computed from it)."""
+    found = _PARSED.get((text, region))
+    if found is not None:
+        return found
+    result = _parse(text, region)
+    if len(_PARSED) >= _PARSED_SIZE:
+        _PARSED.clear()
+    _PARSED[text, region] = result
+    if result[0]:
+        _PARSED.setdefault((result[0], region), result)
+        _PARSED.setdefault((result[1], region), result)
+    return result
+
+
+def _parse(text, region):
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return False
+        return False, None
     if not phonenumbers.is_valid_number(parsed):
-        return False
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return False, None
+    key = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    # As to_display() shows the key: no extension (the key has none).
+    parsed.extension = None
+    if phonenumbers.region_code_for_number(parsed) == region:
+        return key, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return key, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _key_text(number, region):
+    """The text to parse for ``number``'s key, or ``None`` when it cannot be a number."""
+    if not number or not isinstance(number, str):
+        return None
+    text = number.strip()
+    if not text:
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    # "84912..." typed without the plus: a national number never starts with the
+    # country code, so read it as international.
+    if not text.startswith("+") and region == DEFAULT_REGION and digits.startswith("84"):
+        if len(digits) >= 10 and not digits.startswith("840"):
+            text = "+" + digits
+    return text
 
 
 def to_e164(number, region=DEFAULT_REGION):
@@ -33,18 +73,25 @@ def to_e164(number, region=DEFAULT_REGION):
     :param str region: ISO country used for numbers without a country code
     :return: the E.164 string, or ``False``
     """
-    if not number or not isinstance(number, str):
+    text = _key_text(number, region)
+    if text is None:
         return False
-    text = number.strip()
-    if not text:
-        return False
-    digits = "".join(ch for ch in text if ch.isdigit())
-    # "84912..." typed without the plus: a national number never starts with the
-    # country code, so read it as international.
-    if not text.startswith("+") and region == DEFAULT_REGION and digits.startswith("84"):
-        if len(digits) >= 10 and not digits.startswith("840"):
-            text = "+" + digits
-    return _parse_e164(text, region)
+    return _parse_key_display(text, region)[0]
+
+
+def to_e164_display(number, region=DEFAULT_REGION):
+    """Return ``(to_e164(number), to_display(number))`` from one parse of the number: for
+    bulk work (the contact import) that needs both of every number.
+
+    :param str number: the number as typed
+    :param str region: ISO country used for numbers without a country code
+    :return: ``(E.164 key, display form)``, or ``(False, number or "")`` when not valid
+    """
+    text = _key_text(number, region)
+    key, display = _parse_key_display(text, region) if text is not None else (False, None)
+    if not key:
+        return False, number or ""
+    return key, display
 
 
 def to_display(number, region=DEFAULT_REGION):
