@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import fairness
+
 # What the leaderboard ranks by (seed 000 "Bảng xếp hạng"): field, aggregate, best first.
 RANKINGS = {
     "cost": ("cost:sum", "desc"),
@@ -125,3 +127,83 @@ class CokaPbxAgentStat(models.Model):
             }
             for user, calls, answered, rate, missed, talk, cost, qa in rows
         ]
+
+    @api.model
+    def _coka_fairness_counts(self, period_start, period_end):
+        """Hook: per agent id, a dict of what else he received in the period (coka_crm_leads
+        adds his leads)."""
+        return {}
+
+    @api.model
+    def _coka_fairness(self, period_start, period_end):
+        """Fairness report (issue 14): per agent, the inbound calls routed to him and
+        answered, and what ``_coka_fairness_counts`` adds (leads), each as his share of the
+        team's, next to his share of ON time from the status log. Managers only.
+
+        :return: list of dicts ``user_id``, ``name``, ``routed``, ``answered``,
+            ``routed_share``, ``on_hours``, ``on_share`` and, per extra count, ``<key>`` and
+            ``<key>_share``; ordered by agent name
+        """
+        if not self.env.user.has_group("coka_pbx.group_manager"):
+            return []
+        rows = self._read_group(
+            [
+                ("date", ">=", period_start),
+                ("date", "<", period_end),
+                ("direction", "=", "inbound"),
+            ],
+            ["user_id"],
+            ["inbound_routed:sum", "inbound_answered:sum"],
+        )
+        routed = {user: (count, answered) for user, count, answered in rows}
+        extensions = self.env["coka.pbx.extension"].search([("user_id", "!=", False)])
+        extra = self._coka_fairness_counts(period_start, period_end)
+        agents = extensions.user_id | self.env["res.users"].browse(
+            [user.id for user in routed] + list(extra)
+        )
+        period_start = fields.Datetime.to_datetime(period_start)
+        period_end = fields.Datetime.to_datetime(period_end)
+        on = {}
+        logs = self.env["coka.pbx.agent.status.log"].sudo()
+        for agent in agents:
+            before = logs.search([("user_id", "=", agent.id), ("date", "<", period_start)], limit=1)
+            changes = logs.search(
+                [
+                    ("user_id", "=", agent.id),
+                    ("date", ">=", period_start),
+                    ("date", "<", period_end),
+                ],
+                order="date, id",
+            )
+            on[agent.id] = fairness.on_seconds(
+                before.status or "on",
+                [(log.date, log.status) for log in changes],
+                period_start,
+                period_end,
+            )
+        on_share = fairness.shares(on)
+        routed_share = fairness.shares({agent.id: routed.get(agent, (0, 0))[0] for agent in agents})
+        keys = sorted({key for counts in extra.values() for key in counts})
+        extra_shares = {
+            key: fairness.shares(
+                {agent.id: extra.get(agent.id, {}).get(key, 0) for agent in agents}
+            )
+            for key in keys
+        }
+        result = []
+        for agent in agents.sorted("name"):
+            count, answered = routed.get(agent, (0, 0))
+            row = {
+                "user_id": agent.id,
+                "name": agent.display_name,
+                "routed": count,
+                "answered": answered,
+                "routed_share": routed_share[agent.id],
+                "on_hours": round(on[agent.id] / 3600.0, 1),
+                "on_share": on_share[agent.id],
+            }
+            for key in keys:
+                row[key] = extra.get(agent.id, {}).get(key, 0)
+                row[f"{key}_share"] = extra_shares[key][agent.id]
+            result.append(row)
+        return result

@@ -1405,7 +1405,7 @@ class CokaPbxCall(models.Model):
     @api.model
     def coka_dashboard_data(self, period_start, period_end, hotline_id=False, ranking="calls"):
         """What the dashboard client action loads: the figures, the hotlines it may choose
-        from and the leaderboard, in one call."""
+        from, the leaderboard and (for Managers) the fairness report, in one call."""
         data = self._coka_dashboard(period_start, period_end, hotline_id)
         start, end = data["start"], data["end"]
         data["hotlines"] = [
@@ -1415,4 +1415,5 @@ class CokaPbxCall(models.Model):
         data["leaderboard"] = self.env["coka.pbx.agent.stat"]._coka_leaderboard(
             start, end, hotline_id, ranking
         )
+        data["fairness"] = self.env["coka.pbx.agent.stat"]._coka_fairness(start, end)
         return data

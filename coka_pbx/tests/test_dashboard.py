@@ -3,6 +3,7 @@ from datetime import datetime
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..tools import fairness
 from .common import CokaPbxCase, require_chromium
 
 TZ = "Asia/Ho_Chi_Minh"  # UTC+7: 2026-11-20 local is 2026-11-19 17:00 .. 2026-11-20 17:00 UTC
@@ -203,3 +204,54 @@ class TestDashboardTour(HttpCase):
             }
         )
         self.start_tour("/odoo", "coka_pbx_dashboard_tour", login="tour_manager")
+
+
+@tagged("post_install", "-at_install")
+class TestFairness(DashboardCase):
+    """Fairness: inbound calls routed and answered against the share of ON time."""
+
+    def test_on_time_share_and_routed_calls(self):
+        log = self.env["coka.pbx.agent.status.log"]
+        # Agent 2 goes OFF at 12:00 UTC on the 19th and is back ON at 00:00 on the 20th.
+        log.create(
+            [
+                {
+                    "user_id": self.agent_2.id,
+                    "status": "off",
+                    "date": datetime(2026, 11, 19, 12),
+                    "company_id": self.company.id,
+                },
+                {
+                    "user_id": self.agent_2.id,
+                    "status": "on",
+                    "date": datetime(2026, 11, 20, 0),
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        stats = self.env["coka.pbx.agent.stat"].with_user(self.manager)
+        rows = stats._coka_fairness(datetime(2026, 11, 19), datetime(2026, 11, 21))
+        by_agent = {row["user_id"]: row for row in rows}
+        one, two = by_agent[self.agent_1.id], by_agent[self.agent_2.id]
+        # Two on the 20th, one late on the 20th (UTC); one missed.
+        self.assertEqual((one["routed"], one["answered"]), (3, 2))
+        self.assertEqual((two["routed"], two["answered"]), (1, 1))
+        self.assertEqual(one["routed_share"], 75.0)
+        self.assertEqual((one["on_hours"], two["on_hours"]), (48.0, 36.0))
+        # Shares of the whole team (demo agents included when installed).
+        total_on = sum(row["on_hours"] for row in rows)
+        self.assertEqual(one["on_share"], round(100 * 48 / total_on, 1))
+        self.assertLess(two["on_share"], one["on_share"])
+        self.assertEqual(
+            stats.with_user(self.agent_1)._coka_fairness(
+                datetime(2026, 11, 19), datetime(2026, 11, 21)
+            ),
+            [],
+        )
+
+    def test_on_seconds_rule(self):
+        start, end = datetime(2026, 11, 1), datetime(2026, 11, 2)
+        changes = [(datetime(2026, 10, 31), "on"), (datetime(2026, 11, 1, 6), "off")]
+        self.assertEqual(fairness.on_seconds("off", changes, start, end), 6 * 3600)
+        self.assertEqual(fairness.on_seconds("off", [], start, end), 0)
+        self.assertEqual(fairness.shares({1: 0, 2: 0}), {1: 0.0, 2: 0.0})

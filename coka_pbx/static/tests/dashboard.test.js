@@ -47,6 +47,17 @@ function dashboardData() {
             talk: DOMAIN,
         },
         hotlines: [{ id: 7, name: "028 7300 9999" }],
+        fairness: [
+            {
+                user_id: 2,
+                name: "Nguyễn Văn An",
+                routed: 3,
+                answered: 2,
+                routed_share: 100,
+                on_hours: 8,
+                on_share: 100,
+            },
+        ],
         leaderboard: [
             {
                 user_id: 2,
@@ -90,6 +101,7 @@ test("figures, leaderboard, period and hotline switch, a click opens the calls",
     expect(".o_coka_dashboard_card[data-key='talk'] .o_coka_dashboard_value").toHaveText("2:05");
     expect(".o_coka_dashboard_agents tbody tr").toHaveCount(1);
     expect(".o_coka_dashboard_agent").toHaveText("Nguyễn Văn An");
+    expect(".o_coka_dashboard_fairness tbody tr").toHaveCount(1);
 
     await contains(".o_coka_dashboard_hotline").select("7");
     expect.verifySteps(["load 7 calls"]);
