@@ -84,7 +84,7 @@ def make_world(env, agents):
         hotlines |= hotlines.search([("number", "=", number)]) or hotlines.create(
             {"number": number}
         )
-    env.cr.commit()
+    env.cr.commit()  # pylint: disable=invalid-commit
     return manager, existing.sorted("id"), hotlines
 
 
@@ -114,8 +114,8 @@ def load_calls(env, count, agents, hotlines, days):
                 customer_number, from_number, start_date, ring_seconds, talk_seconds, cost,
                 qa_score, too_long, create_uid, write_uid, create_date, write_date)
             SELECT %(marker)s || s.i, %(company)s,
-                   (%(hotlines)s::int[])[1 + s.i %% 3],
-                   (%(agents)s::int[])[1 + (s.i * 7) %% %(agent_count)s],
+                   (%(hotlines)s::int[])[(1 + s.i %% 3)::int],
+                   (%(agents)s::int[])[(1 + (s.i * 7) %% %(agent_count)s)::int],
                    d.direction, d.status,
                    '+849' || lpad((s.i %% 100000000)::text, 8, '0'),
                    '09' || lpad((s.i %% 100000000)::text, 8, '0'),
@@ -126,7 +126,7 @@ def load_calls(env, count, agents, hotlines, days):
                         THEN 500 * (1 + s.i %% 9) ELSE 0 END,
                    CASE WHEN d.status = 'answered' THEN (s.i * 17) %% 101 END,
                    false, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM generate_series(%(first)s, %(last)s) AS s(i)
+              FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS s(i)
              CROSS JOIN LATERAL (
                 SELECT CASE WHEN s.i %% 10 < 7 THEN 'inbound' ELSE 'outbound' END AS direction,
                        CASE WHEN s.i %% 10 < 7 THEN
@@ -153,7 +153,7 @@ def load_calls(env, count, agents, hotlines, days):
         "value = EXCLUDED.value",
         [CALLS_PARAM, f"{count}:{days}:{len(agents)}"],
     )
-    cr.commit()
+    cr.commit()  # pylint: disable=invalid-commit
     old_autocommit = cr._cnx.autocommit
     cr._cnx.autocommit = True
     cr.execute("VACUUM ANALYZE coka_pbx_call")
