@@ -108,6 +108,8 @@ class CokaPbxAgentStat(models.Model):
             "talk_seconds:sum",
             "cost:sum",
             "qa_score:avg",
+            "inbound_routed:sum",
+            "inbound_answered:sum",
         ]
         spec, direction = RANKINGS[ranking]
         rows = self._read_group(
@@ -124,8 +126,10 @@ class CokaPbxAgentStat(models.Model):
                 "talk_time": talk,
                 "cost": cost,
                 "qa_score": round(qa, 1) if qa is not None else None,
+                "routed": routed,
+                "inbound_answered": in_answered,
             }
-            for user, calls, answered, rate, missed, talk, cost, qa in rows
+            for user, calls, answered, rate, missed, talk, cost, qa, routed, in_answered in rows
         ]
 
     @api.model
@@ -135,54 +139,33 @@ class CokaPbxAgentStat(models.Model):
         return {}
 
     @api.model
-    def _coka_fairness(self, period_start, period_end):
+    def _coka_fairness(self, period_start, period_end, hotline_id=False, leaderboard=None):
         """Fairness report (issue 14): per agent, the inbound calls routed to him and
         answered, and what ``_coka_fairness_counts`` adds (leads), each as his share of the
         team's, next to his share of ON time from the status log. Managers only.
 
+        :param leaderboard: the rows of :meth:`_coka_leaderboard` for the same period and
+            hotline when the caller has them (their ``routed`` / ``inbound_answered``), to
+            spare the grouped query
         :return: list of dicts ``user_id``, ``name``, ``routed``, ``answered``,
             ``routed_share``, ``on_hours``, ``on_share`` and, per extra count, ``<key>`` and
             ``<key>_share``; ordered by agent name
         """
         if not self.env.user.has_group("coka_pbx.group_manager"):
             return []
-        rows = self._read_group(
-            [
-                ("date", ">=", period_start),
-                ("date", "<", period_end),
-                ("direction", "=", "inbound"),
-            ],
-            ["user_id"],
-            ["inbound_routed:sum", "inbound_answered:sum"],
-        )
-        routed = {user: (count, answered) for user, count, answered in rows}
+        if leaderboard is None:
+            leaderboard = self._coka_leaderboard(period_start, period_end, hotline_id)
+        routed = {row["user_id"]: (row["routed"], row["inbound_answered"]) for row in leaderboard}
         extensions = self.env["coka.pbx.extension"].search([("user_id", "!=", False)])
         extra = self._coka_fairness_counts(period_start, period_end)
-        agents = extensions.user_id | self.env["res.users"].browse(
-            [user.id for user in routed] + list(extra)
-        )
+        agents = extensions.user_id | self.env["res.users"].browse(list(routed) + list(extra))
         period_start = fields.Datetime.to_datetime(period_start)
         period_end = fields.Datetime.to_datetime(period_end)
-        on = {}
-        logs = self.env["coka.pbx.agent.status.log"].sudo()
-        for agent in agents:
-            before = logs.search([("user_id", "=", agent.id), ("date", "<", period_start)], limit=1)
-            changes = logs.search(
-                [
-                    ("user_id", "=", agent.id),
-                    ("date", ">=", period_start),
-                    ("date", "<", period_end),
-                ],
-                order="date, id",
-            )
-            on[agent.id] = fairness.on_seconds(
-                before.status or "on",
-                [(log.date, log.status) for log in changes],
-                period_start,
-                period_end,
-            )
+        on = self._coka_on_seconds(agents, period_start, period_end)
         on_share = fairness.shares(on)
-        routed_share = fairness.shares({agent.id: routed.get(agent, (0, 0))[0] for agent in agents})
+        routed_share = fairness.shares(
+            {agent.id: routed.get(agent.id, (0, 0))[0] for agent in agents}
+        )
         keys = sorted({key for counts in extra.values() for key in counts})
         extra_shares = {
             key: fairness.shares(
@@ -192,7 +175,7 @@ class CokaPbxAgentStat(models.Model):
         }
         result = []
         for agent in agents.sorted("name"):
-            count, answered = routed.get(agent, (0, 0))
+            count, answered = routed.get(agent.id, (0, 0))
             row = {
                 "user_id": agent.id,
                 "name": agent.display_name,
@@ -207,3 +190,39 @@ class CokaPbxAgentStat(models.Model):
                 row[f"{key}_share"] = extra_shares[key][agent.id]
             result.append(row)
         return result
+
+    @api.model
+    def _coka_on_seconds(self, agents, period_start, period_end):
+        """Each agent's ON seconds in the period, from two queries on the status log: the
+        last change before the period (no change: ON) and the changes inside it."""
+        self.env["coka.pbx.agent.status.log"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (user_id) user_id, status
+                     FROM coka_pbx_agent_status_log
+                    WHERE user_id = ANY(%s) AND date < %s
+                 ORDER BY user_id, date DESC, id DESC""",
+                agents.ids,
+                period_start,
+            )
+        )
+        initial = dict(self.env.cr.fetchall())
+        changes = {agent.id: [] for agent in agents}
+        self.env.cr.execute(
+            SQL(
+                """SELECT user_id, date, status FROM coka_pbx_agent_status_log
+                    WHERE user_id = ANY(%s) AND date >= %s AND date < %s
+                 ORDER BY date, id""",
+                agents.ids,
+                period_start,
+                period_end,
+            )
+        )
+        for user_id, when, status in self.env.cr.fetchall():
+            changes[user_id].append((when, status))
+        return {
+            agent.id: fairness.on_seconds(
+                initial.get(agent.id, "on"), changes[agent.id], period_start, period_end
+            )
+            for agent in agents
+        }

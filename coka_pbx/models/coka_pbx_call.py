@@ -1415,5 +1415,7 @@ class CokaPbxCall(models.Model):
         data["leaderboard"] = self.env["coka.pbx.agent.stat"]._coka_leaderboard(
             start, end, hotline_id, ranking
         )
-        data["fairness"] = self.env["coka.pbx.agent.stat"]._coka_fairness(start, end)
+        data["fairness"] = self.env["coka.pbx.agent.stat"]._coka_fairness(
+            start, end, hotline_id, data["leaderboard"]
+        )
         return data
