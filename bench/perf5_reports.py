@@ -9,9 +9,11 @@ with another count is reloaded. Then, as a Manager (record rules on, time zone
 Asia/Ho_Chi_Minh), through the ORM as the web client calls them, for the month before the
 last one loaded:
 
-* ``dashboard``: ``coka.pbx.call.coka_dashboard_data(first, last, False, "calls")``, what the
-  dashboard client action loads (the figures, the per-day and per-hour series, the
-  hotlines and the leaderboard);
+* ``dashboard figures``: ``coka.pbx.call._coka_dashboard(first, last, False)``, the counts,
+  rates, averages, cost and the per-day and per-hour series (three grouped queries);
+* ``dashboard screen``: ``coka_dashboard_data(first, last, False, "calls")``, all the client
+  action loads in one call: the figures, the hotlines, the leaderboard and the fairness
+  report;
 * ``pivot agent x day``: the four ``read_group(..., lazy=False)`` the pivot view sends for rows
   ``user_id``, columns ``start_date:day`` and measures count, talk time and QA score
   (totals, rows, columns, cells);
@@ -189,6 +191,9 @@ def runners(env, manager):
     def count():
         return calls.read_group(domain, ["__count"], [], lazy=False)[0]["__count"]
 
+    def figures():
+        return calls._coka_dashboard(str(first), str(last), False)["calls"]
+
     def dashboard():
         return calls.coka_dashboard_data(str(first), str(last), False, "calls")["calls"]
 
@@ -209,7 +214,8 @@ def runners(env, manager):
         last,
         {
             "count": count,
-            "dashboard": dashboard,
+            "dashboard figures": figures,
+            "dashboard screen": dashboard,
             "pivot agent x day": pivot,
             "leaderboard": leaderboard,
         },
