@@ -1403,7 +1403,7 @@ class CokaPbxCall(models.Model):
         }
 
     @api.model
-    def coka_dashboard_data(self, period_start, period_end, hotline_id=False, ranking="calls"):
+    def coka_dashboard_data(self, period_start, period_end, hotline_id=False, ranking="cost"):
         """What the dashboard client action loads: the figures, the hotlines it may choose
         from, the leaderboard and (for Managers) the fairness report, in one call."""
         data = self._coka_dashboard(period_start, period_end, hotline_id)

@@ -195,6 +195,19 @@ class TestDashboardTour(HttpCase):
     def test_dashboard_tour(self):
         require_chromium()
         new_test_user(self.env, login="tour_manager", groups="coka_pbx.group_manager")
+        agent = new_test_user(
+            self.env, login="tour_agent", name="Lê Văn Tour", groups="coka_pbx.group_agent"
+        )
+        self.env["coka.pbx.call"].create(
+            {
+                "direction": "outbound",
+                "customer_number": "+84912000999",
+                "user_id": agent.id,
+                "status": "answered",
+                "talk_seconds": 90,
+                "cost": 1200,
+            }
+        )
         self.env["coka.pbx.call"].create(
             {
                 "direction": "inbound",

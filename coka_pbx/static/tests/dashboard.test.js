@@ -95,7 +95,7 @@ test("figures, leaderboard, period and hotline switch, a click opens the calls",
     await startServer();
     await mountWebClient();
     await getService("action").doAction("coka_pbx.dashboard");
-    expect.verifySteps(["load false calls"]);
+    expect.verifySteps(["load false cost"]);
     expect(".o_coka_dashboard_card[data-key='incoming'] .o_coka_dashboard_value").toHaveText("3");
     expect(".o_coka_dashboard_card[data-key='missed'] .o_coka_dashboard_value").toHaveText("1");
     expect(".o_coka_dashboard_card[data-key='talk'] .o_coka_dashboard_value").toHaveText("2:05");
@@ -104,7 +104,7 @@ test("figures, leaderboard, period and hotline switch, a click opens the calls",
     expect(".o_coka_dashboard_fairness tbody tr").toHaveCount(1);
 
     await contains(".o_coka_dashboard_hotline").select("7");
-    expect.verifySteps(["load 7 calls"]);
+    expect.verifySteps(["load 7 cost"]);
     await contains(".o_coka_dashboard_ranking").select("qa_score");
     expect.verifySteps(["load 7 qa_score"]);
     await contains(".o_coka_dashboard_period button[data-period='custom']").click();

@@ -54,7 +54,7 @@ export class CokaDashboard extends Component {
             customStart: today,
             customEnd: today,
             hotlineId: false,
-            ranking: "calls",
+            ranking: "cost", // seed 000: the leaderboard opens on "Chi phí"
             direction: "inbound",
             data: null,
         });
@@ -73,10 +73,10 @@ export class CokaDashboard extends Component {
 
     get rankings() {
         return [
-            ["calls", _t("Calls handled")],
             ["cost", _t("Cost")],
             ["effectiveness", _t("Effectiveness")],
             ["talk_time", _t("Talk time")],
+            ["calls", _t("Calls handled")],
             ["qa_score", _t("QA score")],
         ];
     }

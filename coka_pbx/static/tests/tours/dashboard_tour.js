@@ -18,6 +18,28 @@ registry.category("web_tour.tours").add("coka_pbx_dashboard_tour", {
             trigger: ".o_coka_dashboard .o_coka_dashboard_card[data-key='missed'] .o_coka_dashboard_value:contains('1')",
         },
         {
+            content: "The leaderboard ranks by cost first (seed 000)",
+            trigger: ".o_coka_dashboard_ranking:has(option[value='cost']:selected)",
+        },
+        {
+            content: "The agent is ranked",
+            trigger: ".o_coka_dashboard_agents .o_coka_dashboard_agent:contains('Lê Văn Tour')",
+        },
+        {
+            content: "Rank by effectiveness",
+            trigger: ".o_coka_dashboard_ranking",
+            run: "select effectiveness",
+        },
+        {
+            content: "Rank by talk time",
+            trigger: ".o_coka_dashboard_ranking:has(option[value='effectiveness']:selected)",
+            run: "select talk_time",
+        },
+        {
+            content: "Still ranked by talk time",
+            trigger: ".o_coka_dashboard_ranking:has(option[value='talk_time']:selected)",
+        },
+        {
             content: "Switch to this month",
             trigger: ".o_coka_dashboard_period button[data-period='month']",
             run: "click",
