@@ -16,10 +16,12 @@ class CokaPbxAgentStatusLog(models.Model):
     company_id = fields.Many2one("res.company", required=True)
 
     def init(self):
-        # The fairness report looks up each agent's changes in a period.
+        # "Missed while ON" (coka.pbx.agent.stat) reads the last change of the call's agent
+        # before the call, newest first (date, id); the fairness report each agent's changes
+        # in a period. PERF-5: 56 ms for a month's leaderboard, 116 ms without the index.
         self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS coka_pbx_agent_status_log_user_date_idx "
-            "ON coka_pbx_agent_status_log (user_id, date)"
+            "CREATE INDEX IF NOT EXISTS coka_pbx_agent_status_log_user_date_id_idx "
+            "ON coka_pbx_agent_status_log (user_id, date, id)"
         )
 
     @api.model
