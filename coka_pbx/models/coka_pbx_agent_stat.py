@@ -198,15 +198,15 @@ class CokaPbxAgentStat(models.Model):
         self.env["coka.pbx.agent.status.log"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT DISTINCT ON (user_id) user_id, status
-                     FROM coka_pbx_agent_status_log
-                    WHERE user_id = ANY(%s) AND date < %s
-                 ORDER BY user_id, date DESC, id DESC""",
-                agents.ids,
+                """SELECT a.id, (SELECT l.status FROM coka_pbx_agent_status_log l
+                                   WHERE l.user_id = a.id AND l.date < %s
+                                ORDER BY l.date DESC, l.id DESC LIMIT 1)
+                     FROM unnest(%s::int[]) AS a(id)""",
                 period_start,
+                agents.ids,
             )
         )
-        initial = dict(self.env.cr.fetchall())
+        initial = {user_id: status for user_id, status in self.env.cr.fetchall() if status}
         changes = {agent.id: [] for agent in agents}
         self.env.cr.execute(
             SQL(
