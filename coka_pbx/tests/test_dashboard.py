@@ -161,6 +161,24 @@ class TestLeaderboard(DashboardCase):
         self.assertEqual(by_agent[agent_2]["qa_score"], 50.0)
         self.assertEqual(by_agent[agent_2]["talk_time"], 250)
 
+    def test_views_and_ranking_by_a_column(self):
+        """The Leaderboard action's views load, and a list grouped by agent sorted by a
+        measure's column (what the list does on a click) ranks the agents by it."""
+        stats = self.env["coka.pbx.agent.stat"].with_user(self.manager)
+        views = stats.get_views([(False, "list"), (False, "pivot"), (False, "graph")])
+        self.assertEqual(set(views["views"]), {"list", "pivot", "graph"})
+        domain = [
+            ("date", ">=", datetime(2026, 11, 19, 17)),
+            ("date", "<", datetime(2026, 11, 20, 17)),
+        ]
+        groups = stats.web_read_group(
+            domain, ["talk_seconds:sum", "qa_score:avg"], ["user_id"], orderby="qa_score desc"
+        )["groups"]
+        self.assertEqual(
+            [group["user_id"][0] for group in groups], [self.agent_1.id, self.agent_2.id]
+        )
+        self.assertEqual(groups[1]["talk_seconds"], 250)
+
     def test_agent_sees_only_his_row(self):
         rows = self._leaderboard("calls", self.agent_2)
         self.assertEqual([row["user_id"] for row in rows], [self.agent_2.id])
