@@ -28,9 +28,11 @@ class ResUsers(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         users = super().create(vals_list)
+        # The first entry of each internal user's status history (portal users take no call).
+        internal = users.filtered(lambda user: not user.share)
         for status in ("on", "off"):
             self.env["coka.pbx.agent.status.log"]._coka_log(
-                users.filtered(lambda user, s=status: user.coka_agent_status == s), status
+                internal.filtered(lambda user, s=status: user.coka_agent_status == s), status
             )
         return users
 
