@@ -27,6 +27,8 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/coka_pbx_qa_rule_views.xml",
+        "security/coka_pbx_agent_stat_rules.xml",
+        "views/coka_pbx_agent_stat_views.xml",
         "views/coka_pbx_menus.xml",
     ],
     "demo": [

@@ -9,3 +9,4 @@ from . import coka_lead_intake_lock
 from . import coka_lead_rotation
 from . import coka_contact_field
 from . import coka_contact_import_job
+from . import coka_pbx_agent_stat

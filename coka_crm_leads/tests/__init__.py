@@ -13,3 +13,4 @@ from . import test_js
 from . import test_contact_timeline
 from . import test_ticket_access
 from . import test_contact_import
+from . import test_fairness

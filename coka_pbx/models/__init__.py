@@ -15,3 +15,5 @@ from . import coka_pbx_event
 from . import coka_pbx_sticky_rule
 from . import ir_http
 from . import coka_pbx_qa_rule
+from . import coka_pbx_agent_status_log
+from . import coka_pbx_agent_stat

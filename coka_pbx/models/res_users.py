@@ -25,6 +25,25 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["coka_agent_status"]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        # The first entry of each internal user's status history (portal users take no call).
+        internal = users.filtered(lambda user: not user.share)
+        for status in ("on", "off"):
+            self.env["coka.pbx.agent.status.log"]._coka_log(
+                internal.filtered(lambda user, s=status: user.coka_agent_status == s), status
+            )
+        return users
+
+    def write(self, vals):
+        status = vals.get("coka_agent_status")
+        changed = self.filtered(lambda user: user.coka_agent_status != status) if status else None
+        result = super().write(vals)
+        if changed:
+            self.env["coka.pbx.agent.status.log"]._coka_log(changed, status)
+        return result
+
     def action_coka_toggle_agent_status(self):
         """Switch the agent between ON and OFF; agents call it on themselves."""
         for user in self:

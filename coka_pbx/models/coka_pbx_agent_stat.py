@@ -1,0 +1,228 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import fairness
+
+# What the leaderboard ranks by (seed 000 "Bảng xếp hạng"): field, aggregate, best first.
+RANKINGS = {
+    "cost": ("cost:sum", "desc"),
+    "effectiveness": ("answer_rate:avg", "desc"),
+    "talk_time": ("talk_seconds:sum", "desc"),
+    "calls": ("calls_handled:sum", "desc"),
+    "qa_score": ("qa_score:avg", "desc"),
+}
+
+
+class CokaPbxAgentStat(models.Model):
+    """The leaderboard and fairness figures: one row per call an agent handled, read-only
+    SQL view over the calls. Grouped by agent (and by day) in Odoo's list, pivot and graph,
+    its measures sum or average correctly over any period: the answer rate and the QA score
+    are averaged over calls, not over days."""
+
+    _name = "coka.pbx.agent.stat"
+    _description = "Agent Statistics"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "user_id"
+
+    date = fields.Datetime(string="Start", readonly=True)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    hotline_id = fields.Many2one("coka.pbx.hotline", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    call_id = fields.Many2one("coka.pbx.call", readonly=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")],
+        readonly=True,
+    )
+    calls_handled = fields.Integer(readonly=True)
+    calls_answered = fields.Integer(readonly=True)
+    answer_rate = fields.Float(
+        string="Effectiveness (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Answered calls out of the calls handled, in percent.",
+    )
+    inbound_routed = fields.Integer(readonly=True)
+    inbound_answered = fields.Integer(readonly=True)
+    missed_while_on = fields.Integer(
+        string="Missed While ON",
+        readonly=True,
+        help="Inbound calls routed to the agent and not answered while his status was ON.",
+    )
+    talk_seconds = fields.Integer(string="Talk Time (s)", readonly=True)
+    ring_seconds = fields.Integer(string="Ring Time (s)", readonly=True)
+    cost = fields.Float(digits=(16, 2), readonly=True)
+    qa_score = fields.Float(string="QA Score", digits=(5, 1), readonly=True, aggregator="avg")
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE OR REPLACE VIEW coka_pbx_agent_stat AS (
+                SELECT c.id AS id,
+                       c.id AS call_id,
+                       c.start_date AS date,
+                       c.user_id AS user_id,
+                       c.hotline_id AS hotline_id,
+                       c.company_id AS company_id,
+                       c.direction AS direction,
+                       1 AS calls_handled,
+                       (c.status = 'answered')::int AS calls_answered,
+                       CASE WHEN c.status = 'answered' THEN 100.0 ELSE 0.0 END AS answer_rate,
+                       (c.direction = 'inbound')::int AS inbound_routed,
+                       (c.direction = 'inbound' AND c.status = 'answered')::int
+                           AS inbound_answered,
+                       (c.direction = 'inbound' AND c.status = 'missed' AND COALESCE((
+                            SELECT l.status FROM coka_pbx_agent_status_log l
+                             WHERE l.user_id = c.user_id AND l.date <= c.start_date
+                          ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on') = 'on')::int
+                           AS missed_while_on,
+                       COALESCE(c.talk_seconds, 0) AS talk_seconds,
+                       COALESCE(c.ring_seconds, 0) AS ring_seconds,
+                       COALESCE(c.cost, 0) AS cost,
+                       c.qa_score AS qa_score
+                  FROM coka_pbx_call c
+                 WHERE c.user_id IS NOT NULL
+            )
+            """
+            )
+        )
+
+    @api.model
+    def _coka_leaderboard(self, period_start, period_end, hotline_id=False, ranking="calls"):
+        """The agents ranked by ``ranking`` (a key of ``RANKINGS``) over the period, in one
+        grouped query that honours the record rules.
+
+        :return: list of dicts ``user_id``, ``name`` and every measure, best first
+        """
+        if ranking not in RANKINGS:
+            ranking = "calls"
+        domain = [("date", ">=", period_start), ("date", "<", period_end)]
+        if hotline_id:
+            domain.append(("hotline_id", "=", hotline_id))
+        aggregates = [
+            "calls_handled:sum",
+            "calls_answered:sum",
+            "answer_rate:avg",
+            "missed_while_on:sum",
+            "talk_seconds:sum",
+            "cost:sum",
+            "qa_score:avg",
+            "inbound_routed:sum",
+            "inbound_answered:sum",
+        ]
+        spec, direction = RANKINGS[ranking]
+        rows = self._read_group(
+            domain, ["user_id"], aggregates, order=f"{spec} {direction}, user_id"
+        )
+        return [
+            {
+                "user_id": user.id,
+                "name": user.display_name,
+                "calls": calls,
+                "answered": answered,
+                "effectiveness": round(rate or 0.0, 1),
+                "missed_while_on": missed,
+                "talk_time": talk,
+                "cost": cost,
+                "qa_score": round(qa, 1) if qa is not None else None,
+                "routed": routed,
+                "inbound_answered": in_answered,
+            }
+            for user, calls, answered, rate, missed, talk, cost, qa, routed, in_answered in rows
+        ]
+
+    @api.model
+    def _coka_fairness_counts(self, period_start, period_end):
+        """Hook: per agent id, a dict of what else he received in the period (coka_crm_leads
+        adds his leads)."""
+        return {}
+
+    @api.model
+    def _coka_fairness(self, period_start, period_end, hotline_id=False, leaderboard=None):
+        """Fairness report (issue 14): per agent, the inbound calls routed to him and
+        answered, and what ``_coka_fairness_counts`` adds (leads), each as his share of the
+        team's, next to his share of ON time from the status log. Managers only.
+
+        :param leaderboard: the rows of :meth:`_coka_leaderboard` for the same period and
+            hotline when the caller has them (their ``routed`` / ``inbound_answered``), to
+            spare the grouped query
+        :return: list of dicts ``user_id``, ``name``, ``routed``, ``answered``,
+            ``routed_share``, ``on_hours``, ``on_share`` and, per extra count, ``<key>`` and
+            ``<key>_share``; ordered by agent name
+        """
+        if not self.env.user.has_group("coka_pbx.group_manager"):
+            return []
+        if leaderboard is None:
+            leaderboard = self._coka_leaderboard(period_start, period_end, hotline_id)
+        routed = {row["user_id"]: (row["routed"], row["inbound_answered"]) for row in leaderboard}
+        extensions = self.env["coka.pbx.extension"].search([("user_id", "!=", False)])
+        extra = self._coka_fairness_counts(period_start, period_end)
+        agents = extensions.user_id | self.env["res.users"].browse(list(routed) + list(extra))
+        period_start = fields.Datetime.to_datetime(period_start)
+        period_end = fields.Datetime.to_datetime(period_end)
+        on = self._coka_on_seconds(agents, period_start, period_end)
+        on_share = fairness.shares(on)
+        routed_share = fairness.shares(
+            {agent.id: routed.get(agent.id, (0, 0))[0] for agent in agents}
+        )
+        keys = sorted({key for counts in extra.values() for key in counts})
+        extra_shares = {
+            key: fairness.shares(
+                {agent.id: extra.get(agent.id, {}).get(key, 0) for agent in agents}
+            )
+            for key in keys
+        }
+        result = []
+        for agent in agents.sorted("name"):
+            count, answered = routed.get(agent.id, (0, 0))
+            row = {
+                "user_id": agent.id,
+                "name": agent.display_name,
+                "routed": count,
+                "answered": answered,
+                "routed_share": routed_share[agent.id],
+                "on_hours": round(on[agent.id] / 3600.0, 1),
+                "on_share": on_share[agent.id],
+            }
+            for key in keys:
+                row[key] = extra.get(agent.id, {}).get(key, 0)
+                row[f"{key}_share"] = extra_shares[key][agent.id]
+            result.append(row)
+        return result
+
+    @api.model
+    def _coka_on_seconds(self, agents, period_start, period_end):
+        """Each agent's ON seconds in the period, from two queries on the status log: the
+        last change before the period (no change: ON) and the changes inside it."""
+        self.env["coka.pbx.agent.status.log"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT a.id, (SELECT l.status FROM coka_pbx_agent_status_log l
+                                   WHERE l.user_id = a.id AND l.date < %s
+                                ORDER BY l.date DESC, l.id DESC LIMIT 1)
+                     FROM unnest(%s::int[]) AS a(id)""",
+                period_start,
+                agents.ids,
+            )
+        )
+        initial = {user_id: status for user_id, status in self.env.cr.fetchall() if status}
+        changes = {agent.id: [] for agent in agents}
+        self.env.cr.execute(
+            SQL(
+                """SELECT user_id, date, status FROM coka_pbx_agent_status_log
+                    WHERE user_id = ANY(%s) AND date >= %s AND date < %s
+                 ORDER BY date, id""",
+                agents.ids,
+                period_start,
+                period_end,
+            )
+        )
+        for user_id, when, status in self.env.cr.fetchall():
+            changes[user_id].append((when, status))
+        return {
+            agent.id: fairness.on_seconds(
+                initial.get(agent.id, "on"), changes[agent.id], period_start, period_end
+            )
+            for agent in agents
+        }
