@@ -8,7 +8,9 @@ steps live by role beside it:
   (``tests/pbx_simulator.py``'s signer, the module's ``coka_pbx/tools/signature.py``);
 * ``load.py`` and ``measure.py``: the closed-loop load, interleaved rounds, the guard on the
   other Odoo processes;
-* ``reporting.py``: machine / software / code header, tables, server-side cost from the log.
+* ``reporting.py``: machine / software / code header, tables, server-side cost from the log;
+* ``import_bench.py``: the harness of the two import benchmarks (``perf4_sticky_import.py``,
+  ``contact_import.py``): options, database, file, child processes, report, targets.
 
 Runs with Odoo's own Python (``/opt/odoo/venv/bin/python bench/<script>.py``). Only the
 databases named ``coka_bench*`` are touched; files go to ``.local/bench/``.
