@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from odoo.addons.coka_pbx.tools import cdr, routing, signature
+from odoo.addons.coka_pbx.tools import cdr, pbx_client, retry, routing, signature
 
 from . import pbx_simulator
 from .odoo_server import ROOT
@@ -261,3 +261,51 @@ class TestRoutingOrder:
         ]
         assert all(t["timeout"] == 25 for t in targets)
         assert routing.targets(None, [], 20) == []
+
+
+# The provider errors every client shares (PBX, SMS / ZNS, Haravan) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("120", 120),
+        (" 5 ", 5),
+        ("999999", retry.RETRY_AFTER_CAP),
+        ("Wed, 21 Oct 2026 07:28:00 GMT", 90),
+        ("Wed, 21 Oct 2026 07:26:00 GMT", 0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_reads_seconds_and_dates(value, expected):
+    now = datetime(2026, 10, 21, 7, 26, 30).timestamp() - datetime(1970, 1, 1).timestamp()
+    assert retry.retry_after_seconds(value, now=now) == expected
+
+
+class _Answer:
+    def __init__(self, status, headers=None):
+        self.status_code = status
+        self.headers = headers or {}
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "retryable"),
+    [
+        (429, "rate_limited", True),
+        (401, "auth", False),
+        (403, "auth", False),
+        (500, "server_error", True),
+        (503, "server_error", True),
+        (400, "refused", False),
+        (404, "refused", False),
+        (422, "refused", False),
+    ],
+)
+def test_http_error_reads_statuses_the_same_for_every_provider(status, kind, retryable):
+    error = pbx_client.http_error(_Answer(status, {"Retry-After": "7"}), "why")
+    assert (error.kind, error.status, error.retryable) == (kind, status, retryable)
+    assert error.retry_after == (7 if status == 429 else None)
+    assert error.detail == "why"
+    assert pbx_client.http_error(_Answer(429)).detail == "too many requests"

@@ -26,7 +26,7 @@ from datetime import timedelta
 import requests
 
 from odoo.addons.coka_pbx.tools import retry
-from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
+from odoo.addons.coka_pbx.tools.pbx_client import ProviderError, http_error
 
 from . import mapping
 
@@ -47,13 +47,6 @@ RATE_MAX_WAIT = timedelta(seconds=10)
 LEAK_PER_SECOND = 4
 RATE_RESERVE = 2
 CALL_LIMIT_HEADER = "X-Haravan-Api-Call-Limit"
-
-
-def retry_after_seconds(value):
-    """The seconds of a ``Retry-After`` header given in seconds (Haravan's form), or
-    ``None``."""
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def parse_call_limit(value):
@@ -142,20 +135,9 @@ class HaravanClient:
             raise ProviderError("unreachable", retryable=True, detail="cannot connect") from None
         status = response.status_code
         self.call_limit = parse_call_limit(response.headers.get(CALL_LIMIT_HEADER))
-        if status == 429:
-            raise ProviderError(
-                "rate_limited",
-                status=status,
-                retryable=True,
-                detail="too many requests",
-                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
-            )
-        if status in (401, 403):
-            raise ProviderError("auth", status=status, detail=_reason(response))
-        if status >= 500:
-            raise ProviderError("server_error", status=status, retryable=True)
         if status >= 400:
-            raise ProviderError("refused", status=status, detail=_reason(response))
+            # A server error's body is not read: it is often an HTML page of a proxy.
+            raise http_error(response, _reason(response) if status < 500 else "")
         try:
             answer = response.json()
         except ValueError:

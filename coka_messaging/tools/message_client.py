@@ -15,12 +15,11 @@ idempotency key: it was accepted by an earlier attempt, so it is not sent again.
 
 import json
 import logging
-from email.utils import parsedate_to_datetime
 
 import requests
 
 from odoo.addons.coka_pbx.tools import signature
-from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
+from odoo.addons.coka_pbx.tools.pbx_client import ProviderError, http_error
 
 _logger = logging.getLogger(__name__)
 
@@ -32,22 +31,6 @@ MAX_CALLBACK_EVENTS = 500
 
 class CallbackError(ValueError):
     """A delivery callback body that cannot be applied (answered 400 with the reason)."""
-
-
-def retry_after_seconds(value, now=None):
-    """The seconds of a ``Retry-After`` header (seconds or an HTTP date), or ``None``."""
-    if not value:
-        return None
-    value = str(value).strip()
-    if value.isdigit():
-        return min(int(value), 86400)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if now is None:
-        return None
-    return max(0, min(int(when.timestamp() - now), 86400))
 
 
 class MessageClient:
@@ -103,21 +86,7 @@ class MessageClient:
 
     @staticmethod
     def _http_error(response):
-        status = response.status_code
-        detail = (response.text or "")[:200]
-        if status == 429:
-            return ProviderError(
-                "rate_limited",
-                status=status,
-                retryable=True,
-                detail="too many requests",
-                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
-            )
-        if status in (401, 403):
-            return ProviderError("auth", status=status, detail=detail)
-        if status >= 500:
-            return ProviderError("server_error", status=status, retryable=True, detail=detail)
-        return ProviderError("refused", status=status, detail=detail)
+        return http_error(response, (response.text or "")[:200])
 
     # Sending ------------------------------------------------------------------------------
 

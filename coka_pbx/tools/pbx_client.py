@@ -11,7 +11,7 @@ import re
 
 import requests
 
-from . import cdr, signature
+from . import cdr, retry, signature
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +38,32 @@ class ProviderError(Exception):
         self.retryable = retryable
         self.code = code
         self.retry_after = retry_after
+
+
+def http_error(response, detail=""):
+    """The ``ProviderError`` of an HTTP error answer (status 400 or more): the one reading
+    of statuses shared by every provider client (PBX, SMS and ZNS, Haravan).
+
+    429 is a rate limit with the ``Retry-After`` asked for, 401 / 403 a credentials error,
+    5xx a server error (both retryable), any other a refusal with ``detail``.
+
+    :param response: the ``requests`` response
+    :param str detail: the provider's reason, as its client reads it from the body
+    """
+    status = response.status_code
+    if status == 429:
+        return ProviderError(
+            "rate_limited",
+            status=status,
+            retryable=True,
+            detail=detail or "too many requests",
+            retry_after=retry.retry_after_seconds(response.headers.get("Retry-After")),
+        )
+    if status in (401, 403):
+        return ProviderError("auth", status=status, detail=detail)
+    if status >= 500:
+        return ProviderError("server_error", status=status, retryable=True, detail=detail)
+    return ProviderError("refused", status=status, detail=detail)
 
 
 class GenericPbxClient:
@@ -95,15 +121,7 @@ class GenericPbxClient:
             detail = response.json().get("error") or ""
         except (ValueError, AttributeError):
             detail = ""
-        detail = str(detail)[:200]
-        status = response.status_code
-        if status == 429:
-            return ProviderError("rate_limited", status=status, retryable=True)
-        if status in (401, 403):
-            return ProviderError("auth", status=status)
-        if status >= 500:
-            return ProviderError("server_error", status=status, retryable=True)
-        return ProviderError("refused", status=status, detail=detail)
+        return http_error(response, str(detail)[:200])
 
     # Inbound: what the PBX sends to Odoo --------------------------------------------------
 

@@ -1,6 +1,9 @@
-"""When a failed background fetch is tried again, and when it stops (SPEC REL-3). No ORM."""
+"""When a failed call to a provider is tried again, and when it stops (SPEC REL-3): the
+backoff of background retries and the provider's own ``Retry-After``. No ORM."""
 
+import time
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 # The recording of a call is fetched at most this many times; then the call is marked
 # "Recording fetch failed" for a manager to look at.
@@ -23,3 +26,26 @@ def next_delay(attempts, first=FIRST_DELAY, cap=MAX_DELAY):
 def gives_up(attempts, bound=RECORDING_FETCH_MAX_ATTEMPTS):
     """Is ``attempts`` failures the end of the retries?"""
     return attempts >= bound
+
+
+# A provider's Retry-After is never followed for longer than this (seconds).
+RETRY_AFTER_CAP = 86400
+
+
+def retry_after_seconds(value, now=None):
+    """The seconds a provider's ``Retry-After`` header asks to wait (RFC 9110: seconds or
+    an HTTP date), at most ``RETRY_AFTER_CAP``, or ``None`` when absent or unreadable.
+
+    :param now: the current epoch seconds, for a date (default: the clock)
+    """
+    if not value:
+        return None
+    value = str(value).strip()
+    if value.isdigit():
+        return min(int(value), RETRY_AFTER_CAP)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = time.time() if now is None else now
+    return max(0, min(int(when.timestamp() - now), RETRY_AFTER_CAP))
