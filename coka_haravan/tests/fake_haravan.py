@@ -14,67 +14,21 @@ for a request answered as usual.
 """
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from odoo.addons.coka_pbx.tests.fake_server import FakeServer
 from odoo.addons.coka_pbx.tools import phone
 
 READ_SCOPE = "com.read_customers"
 WRITE_SCOPE = "com.write_customers"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *_args):
-        pass
-
-    def _answer(self, status, payload=None, raw=None, headers=None):
-        data = raw if raw is not None else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        headers = {**getattr(self, "extra_headers", {}), **(headers or {})}
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the client gave up (a timeout test)
-
-    def _body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def do_GET(self):
-        self.server.fake.handle(self, "GET", b"")
-
-    def do_POST(self):
-        self.server.fake.handle(self, "POST", self._body())
-
-
-class FakeHaravan:
+class FakeHaravan(FakeServer):
     def __init__(self, token="hrv-token"):
-        self.lock = threading.Lock()
+        super().__init__()
         self.token = token
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.reset()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
 
     def reset(self):
         """Forget everything (each test starts with an empty shop)."""

@@ -1,9 +1,9 @@
 import json
 import time
-from urllib.parse import urlsplit
 
-from odoo.tests.common import TransactionCase, _super_send
+from odoo.tests.common import TransactionCase
 
+from odoo.addons.coka_pbx.tests.fake_server import LocalServerMixin
 from odoo.addons.coka_pbx.tools import signature
 
 from .fake_providers import FakeEsms, FakeZalo
@@ -11,7 +11,7 @@ from .fake_providers import FakeEsms, FakeZalo
 WEBHOOK_SECRET = "cb-secret"
 
 
-class MessagingCase(TransactionCase):
+class MessagingCase(LocalServerMixin, TransactionCase):
     """A company with a fake eSMS and a fake Zalo server on local sockets, and a provider
     record for each."""
 
@@ -53,14 +53,6 @@ class MessagingCase(TransactionCase):
         cls.partner = cls.env["res.partner"].create(
             {"name": "Nguyễn Văn An", "mobile": "0912 345 678"}
         )
-
-    @classmethod
-    def _request_handler(cls, session, request, /, **kwargs):
-        # Odoo's guard of test requests compares the timeout with a number and fails on the
-        # client's (connect, read) pair: requests to the local fake servers go straight out.
-        if urlsplit(request.url).hostname == "127.0.0.1":
-            return _super_send(session, request, **kwargs)
-        return super()._request_handler(session, request, **kwargs)
 
     def setUp(self):
         super().setUp()

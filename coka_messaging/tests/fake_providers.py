@@ -8,64 +8,20 @@ choose one per request (seeded randomness in the load test).
 """
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *_args):
-        pass
-
-    def _body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _answer(self, status, payload=None, raw=None, headers=None):
-        data = raw if raw is not None else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the client gave up (a timeout test): nothing to answer
-
-    def do_GET(self):
-        self.server.fake.handle(self, "GET", self._body())
-
-    def do_POST(self):
-        self.server.fake.handle(self, "POST", self._body())
+from odoo.addons.coka_pbx.tests.fake_server import FakeServer
 
 
-class FakeProvider:
+class FakeProvider(FakeServer):
     def __init__(self):
-        self.lock = threading.Lock()
+        super().__init__()
         self.requests = []  # (method, path, headers dict, parsed body)
         self.faults = []
         self.fault_for = None
         self.delay = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
 
     def _next_fault(self, payload):
         with self.lock:
