@@ -10,7 +10,7 @@ from odoo.modules import module as odoo_module
 from odoo.addons.coka_pbx.tools import retry
 from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
 
-from ..tools import sending
+from ..tools import report_token, sending
 
 _logger = logging.getLogger(__name__)
 
@@ -194,6 +194,9 @@ class CokaMessage(models.Model):
                 self.idempotency_key,
                 template_ref=self.template_id.provider_template_ref or None,
                 template_data=self.template_data or None,
+                callback_url=provider._coka_report_url(
+                    report_token.make_ref(report_token.MESSAGE_PREFIX, self.idempotency_key)
+                ),
             )
         except UserError as error:
             return self._coka_fail("config", error.args[0], provider)
@@ -294,22 +297,57 @@ class CokaMessage(models.Model):
             if not message:
                 unknown += 1
                 continue
-            if message.state != "sent":
-                continue  # a late or repeated report never moves a message back
-            if report["status"] == "delivered":
-                message.write({"state": "delivered", "delivered_date": now})
-            else:
-                message.write(
-                    {
-                        "state": "failed",
-                        "error_code": report["error_code"] or "not_delivered",
-                        "error_message": report["error_message"]
-                        or self.env._("The provider could not deliver the message."),
-                    }
-                )
-            changed |= message
+            if message._coka_apply_report(report, now):
+                changed |= message
         changed._coka_log_on_partners()
         return len(changed), unknown
+
+    @api.model
+    def _coka_apply_provider_report(self, provider, key, report, now=None):
+        """Apply the report sent to the report URL of the message of ``provider`` whose
+        idempotency key is ``key`` (``coka.message.provider._coka_receive_report``).
+
+        :param dict report: of the client's ``parse_report``
+        :return: ``(found, updated)``
+        """
+        message = self.search(
+            [("provider_id", "=", provider.id), ("idempotency_key", "=", key)], limit=1
+        )
+        if not message:
+            return False, False
+        updated = message._coka_apply_report(report, now or fields.Datetime.now())
+        if updated:
+            message._coka_log_on_partners()
+        return True, updated
+
+    def _coka_apply_report(self, report, now):
+        """``sent`` -> ``delivered`` | ``failed``; a queued message that already reached the
+        provider (an answer lost in a timeout, retry pending) moves too. Anything else (a
+        report that changes nothing, a late or repeated one) leaves the message as it is:
+        ``delivered`` and ``failed`` never move back.
+
+        :return: whether the message changed
+        """
+        self.ensure_one()
+        reached = self.state == "sent" or (self.state == "queued" and self.attempt_count)
+        if not reached or report.get("status") not in ("delivered", "failed"):
+            return False
+        values = {"next_try_date": False}
+        if report.get("message_id") and not self.provider_message_ref:
+            values["provider_message_ref"] = report["message_id"]
+        if report["status"] == "delivered":
+            values.update(
+                state="delivered", delivered_date=now, error_code=False, error_message=False
+            )
+        else:
+            values.update(
+                state="failed",
+                error_code=report.get("error_code") or "not_delivered",
+                error_message=report.get("error_message")
+                or self.env._("The provider could not deliver the message."),
+            )
+        self.write(values)
+        return True
 
     # Chatter ------------------------------------------------------------------------------
 

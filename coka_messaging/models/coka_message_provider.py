@@ -6,6 +6,7 @@ from odoo.modules import module as odoo_module
 
 from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
 
+from ..tools import report_token
 from ..tools.esms_client import EsmsClient
 from ..tools.message_client import CallbackError
 from ..tools.zns_client import DEFAULT_OAUTH_URL, ZnsClient
@@ -77,7 +78,8 @@ class CokaMessageProvider(models.Model):
     webhook_secret = fields.Char(
         groups="base.group_system",
         copy=False,
-        help="HMAC secret of the delivery callbacks /coka_messaging/callback/<id>.",
+        help="HMAC secret of the delivery callbacks /coka_messaging/callback/<id> and of the "
+        "per-message report URLs sent to eSMS (without it eSMS reports nothing).",
     )
     callback_url = fields.Char(compute="_compute_callback_url", string="Callback URL")
 
@@ -242,6 +244,62 @@ class CokaMessageProvider(models.Model):
         )
 
     # Delivery callbacks (SPEC MSG-3, REL-1) -----------------------------------------------
+
+    def _coka_report_url(self, ref):
+        """The URL the provider calls with the delivery report of one message (eSMS
+        ``CallbackUrl``): ``<web.base.url>/coka_messaging/callback/<id>/report/<ref>/<token>``,
+        see ``tools/report_token.py``. ``None`` without a webhook secret (no report then).
+
+        :param str ref: ``msg-<idempotency key>`` or ``sms-<sms uuid>``
+        """
+        self.ensure_one()
+        secret = self.sudo().webhook_secret
+        if not secret:
+            return None
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        token = report_token.report_token(secret, self.id, ref)
+        return f"{base.rstrip('/')}/coka_messaging/callback/{self.id}/report/{ref}/{token}"
+
+    @api.model
+    def _coka_receive_report(self, provider_ref, ref, token, params):
+        """Authenticate and apply the delivery report of one message, sent to its own report
+        URL (``_coka_report_url``). Called by the controller with ``sudo()``: only the
+        message named by the token is touched. Idempotent: a repeated or late report
+        changes nothing.
+
+        :param str provider_ref: the provider id from the URL
+        :param str ref: ``msg-<idempotency key>`` or ``sms-<sms uuid>``
+        :param str token: the report token of ``ref``
+        :param dict params: the query / form parameters (name -> str)
+        :return: ``(http_status, json_payload)``
+        """
+        provider = self.browse()
+        if isinstance(provider_ref, str) and provider_ref.isdigit() and len(provider_ref) < 10:
+            provider = self.search([("id", "=", int(provider_ref)), ("active", "=", True)])
+        if not provider:
+            return 404, {"ok": False, "error": "unknown provider"}
+        if not report_token.check_report_token(provider.webhook_secret, provider.id, ref, token):
+            return 403, {"ok": False, "error": "bad token"}
+        parts = report_token.split_ref(ref)
+        if not parts:
+            return 400, {"ok": False, "error": "unknown message reference"}
+        try:
+            adapter = self._coka_adapter_class(provider.provider_type)
+        except UserError as error:
+            return 503, {"ok": False, "error": error.args[0]}
+        try:
+            report = adapter.parse_report(params)
+        except CallbackError as error:
+            return 400, {"ok": False, "error": str(error)}
+        prefix, value = parts
+        if prefix == report_token.MESSAGE_PREFIX:
+            records = self.env["coka.message"].with_company(provider.company_id)
+        else:
+            records = self.env["sms.sms"].with_company(provider.company_id)
+        found, updated = records._coka_apply_provider_report(provider, value, report)
+        if not found:
+            return 400, {"ok": False, "error": "unknown message"}
+        return 200, {"ok": True, "updated": int(updated)}
 
     @api.model
     def _coka_receive_callback(self, provider_ref, headers, body, now):

@@ -1,10 +1,12 @@
 import logging
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.coka_pbx.tools import phone
 from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
+
+from ..tools import report_token
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +38,48 @@ class SmsSms(models.Model):
             )
         return self._coka_send_through(provider, unlink_failed, unlink_sent, raise_exception)
 
+    # Delivery reports (SPEC MSG-4) ----------------------------------------------------------
+
+    @api.model
+    def _coka_apply_provider_report(self, provider, uuid, report):
+        """Apply the delivery report of the SMS ``uuid`` sent through ``provider`` (its
+        report URL, ``coka.message.provider._coka_receive_report``) as Odoo's own IAP
+        reports are applied (``sms.controllers.main``): through the SMS tracker to the
+        notification of the chatter message (delivered -> ``sent``, failed -> ``exception``
+        ``sms_not_delivered``, rejected -> ``bounce`` ``sms_rejected``), and to the SMS
+        itself while it exists (``sent`` / ``error``). The SMS may already be deleted (sent
+        and unlinked): its tracker is enough. A final status (delivered or failed) never
+        moves again, so a repeated or late report changes nothing.
+
+        :return: ``(found, updated)``
+        """
+        tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)], limit=1)
+        sms = self.sudo().search([("uuid", "=", uuid)], limit=1)
+        if not tracker and not sms:
+            return False, False
+        status = report.get("status")
+        if status not in ("delivered", "failed"):
+            return True, False
+        final = {"sent", "exception", "bounce"}
+        notifications = tracker.mail_notification_id.filtered(
+            lambda n: n.notification_status not in final
+        )
+        sms = sms.filtered(lambda s: s.state in ("process", "pending"))
+        if not notifications and not sms:
+            return True, False
+        if notifications:
+            if status == "delivered":
+                tracker._action_update_from_sms_state("sent")
+            else:
+                error = "rejected" if report.get("error_code") == "rejected" else "not_delivered"
+                tracker._action_update_from_provider_error(error)
+        if sms:
+            if status == "delivered":
+                sms.write({"state": "sent", "failure_type": False})
+            else:
+                sms.write({"state": "error", "failure_type": "unknown"})
+        return True, True
+
     def _coka_send_through(self, provider, unlink_failed, unlink_sent, raise_exception):
         """Send each SMS with the provider's client (its ``uuid`` as idempotency key) and set
         the states and failure types as Odoo's IAP path does: accepted -> ``pending`` (sent to
@@ -53,7 +97,14 @@ class SmsSms(models.Model):
                 outcomes[sms] = "sms_acc"
                 continue
             try:
-                client.send(phone.to_e164(sms.number) or sms.number, sms.body, sms.uuid)
+                client.send(
+                    phone.to_e164(sms.number) or sms.number,
+                    sms.body,
+                    sms.uuid,
+                    callback_url=provider._coka_report_url(
+                        report_token.make_ref(report_token.SMS_PREFIX, sms.uuid)
+                    ),
+                )
             except ProviderError as error:
                 if error.kind == "duplicate":
                     outcomes[sms] = False  # accepted by an earlier attempt

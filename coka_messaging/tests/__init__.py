@@ -10,3 +10,4 @@ from . import test_partner_messages
 from . import test_message_send
 from . import test_js
 from . import test_tours
+from . import test_report_http

@@ -49,11 +49,13 @@ class FakeProvider(FakeServer):
 
 
 class FakeEsms(FakeProvider):
-    """eSMS: ``/SendMultipleMessage_V4_post_json/`` and ``/GetBalance/<key>/<secret>``.
+    """eSMS: ``POST /SendMultipleMessage_V4_post_json/`` and ``POST /GetBalance_json``.
 
     Extra faults: ``("code", "103")`` answers that CodeResult; ``("accept_then_sleep", s)``
     accepts the message, then answers too late (the client times out, the message did reach
-    eSMS)."""
+    eSMS). ``callback_urls`` keeps each accepted message's ``CallbackUrl`` (RequestId ->
+    URL) and ``report_params`` builds the query eSMS sends there, so a test can call it over
+    HTTP as eSMS does."""
 
     def __init__(self, api_key="key", secret_key="secret"):
         super().__init__()
@@ -66,6 +68,7 @@ class FakeEsms(FakeProvider):
         self.requests, self.faults, self.fault_for = [], [], None
         self.accepted = {}  # RequestId -> payload
         self.sms_ids = {}  # RequestId -> SMSID
+        self.callback_urls = {}  # RequestId -> CallbackUrl
         self.bad_numbers = set()
 
     def _accept(self, payload):
@@ -75,15 +78,45 @@ class FakeEsms(FakeProvider):
                 return None
             self.accepted[key] = payload
             self.sms_ids[key] = uuid.uuid4().hex
+            if payload.get("CallbackUrl"):
+                self.callback_urls[key] = payload["CallbackUrl"]
             return self.sms_ids[key]
+
+    def report_params(self, key, send_status="5", success=1, failed=0):
+        """The query eSMS sends to the CallbackUrl of the message ``key`` (its documented
+        sample for a customer-care SMS: SendStatus 5 with the counts of the recipient)."""
+        payload = self.accepted[key]
+        return {
+            "SMSID": self.sms_ids[key],
+            "SendFailed": str(failed),
+            "SendStatus": str(send_status),
+            "SendSuccess": str(success),
+            "TotalPrice": "0.0000",
+            "TotalReceiver": "1",
+            "TotalSent": "1",
+            "RequestId": key,
+            "TypeId": str(payload.get("SmsType") or "2"),
+            "telcoid": "1",
+            "phonenumber": payload.get("Phone") or "",
+            "switchsmsid": "",
+        }
 
     def handle(self, handler, method, body):
         path = urlparse(handler.path).path
-        if method == "GET" and path.startswith("/GetBalance/"):
-            parts = path.strip("/").split("/")
-            if parts[1:3] != [self.api_key, self.secret_key]:
-                return handler._answer(200, {"CodeResponse": "101"})
-            return handler._answer(200, {"CodeResponse": "100", "Balance": 125000, "UserID": 7})
+        if method == "POST" and path == "/GetBalance_json":
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return handler._answer(400, {"error": "bad json"})
+            if not isinstance(payload, dict) or (
+                payload.get("ApiKey"),
+                payload.get("SecretKey"),
+            ) != (self.api_key, self.secret_key):
+                return handler._answer(
+                    200,
+                    {"Balance": 0, "CodeResponse": "101", "ErrorMessage": "Authorize Failed"},
+                )
+            return handler._answer(200, {"Balance": 125000, "CodeResponse": "100", "UserID": 7})
         if method != "POST" or path.rstrip("/") != "/SendMultipleMessage_V4_post_json":
             return handler._answer(404, {"error": "not found"})
         try:

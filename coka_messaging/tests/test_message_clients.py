@@ -7,7 +7,7 @@ from odoo.tests.common import BaseCase
 
 from odoo.addons.coka_pbx.tools.pbx_client import ProviderError
 
-from ..tools import message_client, sending
+from ..tools import message_client, report_token, sending
 from ..tools.esms_client import EsmsClient
 from ..tools.zns_client import ZnsClient
 
@@ -37,16 +37,75 @@ class TestMessageClients(BaseCase):
         self.assertEqual(payload["Brandname"], "COKA")
         self.assertEqual(payload["IsUnicode"], "1")
         self.assertEqual(payload["Sandbox"], "0")
+        self.assertNotIn("CallbackUrl", payload)
+
+    def test_esms_send_carries_the_callback_url(self):
+        client, calls, patcher = self._esms([{"CodeResult": "100", "SMSID": "abc"}])
+        url = "https://crm.example/coka_messaging/callback/1/report/msg-k/" + "a" * 64
+        with patcher:
+            client.send("+84912345678", "Hi", "k", callback_url=url)
+        self.assertEqual(calls[0][2]["CallbackUrl"], url)
+
+    def test_esms_report_statuses(self):
+        parse = EsmsClient.parse_report
+        delivered = parse({"SMSID": "s1", "SendStatus": "5", "SendSuccess": "1", "SendFailed": "0"})
+        self.assertEqual((delivered["status"], delivered["message_id"]), ("delivered", "s1"))
+        # The documented promo sample: SendStatus 5 and both counts 0.
+        self.assertEqual(parse({"SendStatus": "5", "SendSuccess": "0"})["status"], "delivered")
+        failed = parse({"SendStatus": "5", "SendSuccess": "0", "SendFailed": "1"})
+        self.assertEqual((failed["status"], failed["error_code"]), ("failed", "not_delivered"))
+        self.assertIn("could not deliver", failed["error_message"])
+        rejected = parse({"SendStatus": "4"})
+        self.assertEqual((rejected["status"], rejected["error_code"]), ("failed", "rejected"))
+        for pending in ("1", "2", "7"):
+            with self.subTest(pending=pending):
+                self.assertIsNone(parse({"SendStatus": pending, "SMSID": "s1"})["status"])
+
+    def test_esms_report_refusals(self):
+        cases = {
+            "SendStatus is missing": {"SMSID": "s1"},
+            "SendStatus must be a number": {"SendStatus": "five"},
+            "unknown SendStatus 9": {"SendStatus": "9"},
+            "SendFailed must be a number": {"SendStatus": "5", "SendFailed": "-1"},
+            "SMSID is not valid": {"SendStatus": "5", "SMSID": "a\x00b"},
+            "SendStatus must be a string": {"SendStatus": ["5"]},
+        }
+        for reason, params in cases.items():
+            with self.subTest(reason=reason), self.assertRaises(message_client.CallbackError) as e:
+                EsmsClient.parse_report(params)
+            self.assertEqual(str(e.exception), reason)
+        with self.assertRaises(message_client.CallbackError):
+            ZnsClient.parse_report({"SendStatus": "5"})
+
+    def test_report_token(self):
+        token = report_token.report_token("s3cret", 7, "msg-abc")
+        self.assertEqual(len(token), 64)
+        self.assertEqual(token, report_token.report_token("s3cret", 7, "msg-abc"))
+        check = report_token.check_report_token
+        self.assertTrue(check("s3cret", 7, "msg-abc", token))
+        self.assertFalse(check("other", 7, "msg-abc", token))
+        self.assertFalse(check("s3cret", 8, "msg-abc", token))
+        self.assertFalse(check("s3cret", 7, "msg-abd", token))
+        self.assertFalse(check("s3cret", 7, "msg-abc", token.upper()))
+        self.assertFalse(check("", 7, "msg-abc", token))
+        self.assertFalse(check("s3cret", 7, "msg-abc", None))
+        self.assertEqual(report_token.split_ref("sms-0f3a"), ("sms", "0f3a"))
+        for bad in ("msg-", "mail-1", "msg-a/b", "msg-a b", None, "sms-" + "a" * 101):
+            with self.subTest(ref=bad):
+                self.assertIsNone(report_token.split_ref(bad))
 
     def test_esms_error_codes_are_classified(self):
         expected = {
-            "99": ("busy", True),
+            "99": ("refused", False),
             "101": ("auth", False),
+            "102": ("auth", False),
             "103": ("no_balance", False),
             "104": ("bad_brandname", False),
             "108": ("bad_number", False),
             "124": ("duplicate", False),
+            "140": ("auth", False),
             "146": ("bad_template", False),
+            "177": ("refused", False),
             "777": ("refused", False),
         }
         for code, (kind, retryable) in expected.items():
@@ -60,7 +119,7 @@ class TestMessageClients(BaseCase):
         client, calls, patcher = self._esms([{"CodeResponse": "100", "Balance": 5000}])
         with patcher:
             self.assertEqual(client.test_connection(), "eSMS balance: 5000")
-        self.assertEqual(calls[0][1], "/GetBalance/k/s")
+        self.assertEqual(calls[0], ("POST", "/GetBalance_json", {"ApiKey": "k", "SecretKey": "s"}))
 
     def test_zns_expired_token_is_renewed_once(self):
         forced = []

@@ -47,7 +47,7 @@ class TestMessageSocket(MessagingCase):
             (("http", 404), "refused", False),
             (("http", 401), "auth", False),
             (("raw", b"<html>busy</html>"), "not_json", True),
-            (("code", "99"), "busy", True),
+            (("code", "99"), "refused", False),
             (("code", "103"), "no_balance", False),
             (("code", "146"), "bad_template", False),
         ]

@@ -2,7 +2,9 @@
 
 A provider's client subclasses ``MessageClient``: it speaks the provider's documented HTTP
 API through the ONE transport method ``_request`` (``requests``, explicit timeouts) and
-implements ``send`` and ``test_connection``. ``coka.message.provider._coka_adapter_class``
+implements ``send`` and ``test_connection``, and reads the provider's delivery reports
+(``verify_callback`` / ``parse_callback`` for the signed callback, ``parse_report`` for a
+per-message report URL). ``coka.message.provider._coka_adapter_class``
 returns the class of a provider type; a provider module adds its type with ``selection_add``
 and answers for it there, leaving the other types to ``super()``.
 
@@ -90,7 +92,7 @@ class MessageClient:
 
     # Sending ------------------------------------------------------------------------------
 
-    def send(self, number, body, key, template_ref=None, template_data=None):
+    def send(self, number, body, key, template_ref=None, template_data=None, callback_url=None):
         """Send one message.
 
         :param str number: E.164 mobile number (``+84…``)
@@ -98,6 +100,8 @@ class MessageClient:
         :param str key: the idempotency key, the same for every attempt of this message
         :param str template_ref: the provider's template id (ZNS)
         :param dict template_data: the template parameters (ZNS)
+        :param str callback_url: where the provider reports this message's delivery, for the
+            providers that take one per message (eSMS ``CallbackUrl``); others ignore it
         :return: the provider's message id (str)
         :raise ProviderError:
         """
@@ -115,6 +119,18 @@ class MessageClient:
         return signature.check(
             secret, headers.get("X-Coka-Timestamp"), headers.get("X-Coka-Signature"), body, now
         )
+
+    @classmethod
+    def parse_report(cls, params):
+        """The delivery report a provider sends to a message's own report URL (see
+        ``tools/report_token.py``); only the providers that take one per message have it.
+
+        :param dict params: the query / form parameters of the request (name -> str)
+        :return: dict ``status`` (``"delivered"``, ``"failed"``, or ``None`` for a report that
+            changes nothing), ``message_id``, ``error_code``, ``error_message``
+        :raise CallbackError: the reason the report is refused
+        """
+        raise CallbackError(f"{cls.name} sends no per-message delivery reports")
 
     @classmethod
     def parse_callback(cls, body):

@@ -33,6 +33,7 @@ OAUTH_PATH = "/v4/oa/access_token"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 EXPIRED_TOKEN_CODES = {-124, -216}
 ZALO_SIGNATURE_HEADER = "X-ZEvent-Signature"
+ZALO_SIGNATURE_PREFIX = "mac="
 ZALO_DELIVERED_EVENT = "user_received_message"
 
 # Zalo error -> (kind, retryable, English reason). Unknown codes fail at once.
@@ -136,7 +137,8 @@ class ZnsClient(MessageClient):
             "expires_in": expires_in or 3600,
         }
 
-    def send(self, number, body, key, template_ref=None, template_data=None):
+    def send(self, number, body, key, template_ref=None, template_data=None, callback_url=None):
+        """``callback_url`` is ignored: Zalo reports through the OA's webhook."""
         if not template_ref:
             raise ProviderError("bad_template", detail="the message has no ZNS template id")
         answer = self._authorized(
@@ -202,9 +204,10 @@ class ZnsClient(MessageClient):
 
     @classmethod
     def verify_callback(cls, secret, headers, body, now):
-        """Zalo signs its webhook with ``X-ZEvent-Signature: mac=<sha256(app_id + body +
-        timestamp + OA secret key)>`` (``app_id`` and ``timestamp`` read from the body; the
-        provider's webhook secret is the OA secret key); other callers sign as the PBX."""
+        """Zalo signs its webhook with ``X-ZEvent-Signature``: the SHA-256 (hex) of
+        ``app_id + body + timestamp + OA secret key`` (``app_id`` and ``timestamp`` read from
+        the JSON body; the provider's webhook secret is the OA secret key). The header is
+        ``mac=<hex>``; the bare hex is accepted as well. Other callers sign as the PBX."""
         given = headers.get(ZALO_SIGNATURE_HEADER)
         if not given:
             return super().verify_callback(secret, headers, body, now)
@@ -218,8 +221,11 @@ class ZnsClient(MessageClient):
             return "the body is not a JSON object"
         text = body.decode(errors="replace")
         mac = f"{payload.get('app_id', '')}{text}{payload.get('timestamp', '')}{secret}"
-        expected = "mac=" + hashlib.sha256(mac.encode()).hexdigest()
-        if not hmac.compare_digest(expected.encode(), given.strip().encode(errors="replace")):
+        expected = hashlib.sha256(mac.encode()).hexdigest()
+        given = given.strip()
+        if given[:4].lower() == ZALO_SIGNATURE_PREFIX:
+            given = given[4:].strip()
+        if not hmac.compare_digest(expected.encode(), given.lower().encode(errors="replace")):
             return "bad signature"
         return None
 
