@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.coka_pbx.tools import phone
@@ -53,8 +53,11 @@ class SmsSms(models.Model):
 
         :return: ``(found, updated)``
         """
-        tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)], limit=1)
-        sms = self.sudo().search([("uuid", "=", uuid)], limit=1)
+        # As the superuser: a report request has no user (auth "none"), and the chatter
+        # message's notification update reads the current user.
+        as_root = self.with_user(SUPERUSER_ID)
+        tracker = as_root.env["sms.tracker"].search([("sms_uuid", "=", uuid)], limit=1)
+        sms = as_root.search([("uuid", "=", uuid)], limit=1)
         if not tracker and not sms:
             return False, False
         status = report.get("status")

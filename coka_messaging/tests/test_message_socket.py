@@ -82,7 +82,7 @@ class TestMessageSocket(MessagingCase):
         self.assertEqual(action["params"]["type"], "success")
         self.assertIn("125000", action["params"]["message"])
         self.esms_provider.esms_secret_key = "wrong"
-        with self.assertRaisesRegex(UserError, "ApiKey"):
+        with self.assertRaisesRegex(UserError, "Authorize Failed"):
             self.esms_provider.action_test_connection()
 
     def test_zns_refresh_then_send_and_rotation_stored(self):
