@@ -206,8 +206,9 @@ class ZnsClient(MessageClient):
     def verify_callback(cls, secret, headers, body, now):
         """Zalo signs its webhook with ``X-ZEvent-Signature``: the SHA-256 (hex) of
         ``app_id + body + timestamp + OA secret key`` (``app_id`` and ``timestamp`` read from
-        the JSON body; the provider's webhook secret is the OA secret key). The header is
-        ``mac=<hex>``; the bare hex is accepted as well. Other callers sign as the PBX."""
+        the JSON body; the provider's webhook secret is the OA secret key), taken with or
+        without a ``mac=`` prefix (the public sources disagree on it). Other callers sign as
+        the PBX."""
         given = headers.get(ZALO_SIGNATURE_HEADER)
         if not given:
             return super().verify_callback(secret, headers, body, now)
