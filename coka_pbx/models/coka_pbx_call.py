@@ -121,6 +121,13 @@ class CokaPbxCall(models.Model):
         help="The review activity of this too-long call was scheduled (once per call).",
     )
     transcript = fields.Text(readonly=True, help="The conversation as the PBX transcribed it.")
+    after_call_due = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The call ended at this time and its after-call work (note on the contact, QA "
+        "score, too-long review) waits for the background job.",
+    )
     qa_score = fields.Float(
         string="QA Score",
         digits=(5, 1),
@@ -198,10 +205,12 @@ class CokaPbxCall(models.Model):
         self = self.with_context(tracking_disable=True, mail_notrack=True)
         company = provider.env.company
         state, extension = self._coka_locked_state(provider, company, event)
+        # The after-call work is queued by the statement that writes the end (PERF-2).
+        due = {"after_call_due": fields.Datetime.now()} if event["event"] == "call.ended" else {}
         if state is None:
             values = cdr.fold_event({"status": None}, event)
             values = self._coka_resolve_extension(values, extension)
-            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}))
+            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}), **due)
             call = self._coka_insert_call(provider, company, event, values)
             if not call:
                 return {"ok": True, "duplicate": True}
@@ -210,7 +219,7 @@ class CokaPbxCall(models.Model):
             if not self.env["coka.pbx.event"]._coka_claim(provider, event, call):
                 return {"ok": True, "duplicate": True}
             values = self._coka_resolve_extension(cdr.fold_event(state, event), extension)
-            values.update(call._coka_prepare_event_vals(provider, event, state))
+            values.update(call._coka_prepare_event_vals(provider, event, state), **due)
             call._coka_update_row(values, state)
         if event["event"] == "call.ended":
             call._coka_on_call_ended()
@@ -676,17 +685,64 @@ class CokaPbxCall(models.Model):
         )
 
     def _coka_on_call_ended(self):
-        """After ``call.ended``: remember when the agent was last busy (longest idle).
+        """After ``call.ended``, in the webhook's transaction: what routing reads next, that
+        is when the agent was last busy (longest idle) and the sticky-agent rule.
 
-        Hook: the sticky-agent rule remembers the agent here.
+        The rest waits for :meth:`_cron_coka_after_call` (``after_call_due``).
         """
         for call in self:
             if call.extension_id and call.end_date:
                 call.extension_id._coka_note_call_end(call.end_date)
             call._coka_sticky_remember()
+
+    def _coka_after_call(self):
+        """The after-call work of ended calls: the note on the contact's chatter (CON-6),
+        the QA score (REP-5) and the too-long review (REP-3); then they are no longer due.
+
+        Hook for other modules' after-call work, done in batches by the background job.
+        """
         self._coka_log_on_contacts()
         self._coka_score_qa()
         self._coka_schedule_too_long_review()
+        # sudo: the flag is the system's bookkeeping.
+        self.sudo().write({"after_call_due": False})
+
+    @api.model
+    def _cron_coka_after_call(self, batch=500, limit=50000):
+        """Do the after-call work of the calls that ended, oldest first, in batches.
+
+        Each batch is claimed with ``FOR UPDATE SKIP LOCKED``: a call whose webhook is still
+        in its transaction, or that another run of the job holds, is left for later, so two
+        runs never do one call twice. One transaction per batch outside tests.
+
+        :param int batch: calls in one transaction
+        :param int limit: calls in one run at most
+        :return: the number of calls done
+        """
+        done = 0
+        while done < limit:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id FROM coka_pbx_call
+                     WHERE after_call_due IS NOT NULL
+                     ORDER BY after_call_due, id
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    min(batch, limit - done),
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            calls = self.browse(ids).with_context(tracking_disable=True, mail_notrack=True)
+            calls._coka_after_call()
+            done += len(ids)
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     # Reports: too-long review and QA score (SPEC REP-3, REP-5) ---------------------------
 
