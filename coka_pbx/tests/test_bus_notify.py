@@ -71,8 +71,11 @@ class TestBusHooks(TransactionCase):
     def test_sendone_notifies_through_the_kept_connection(self):
         sent = []
         partner = self.env.user.partner_id
-        with patch.object(bus_bus.NOTIFIER, "notify", side_effect=sent.append), patch.object(
-            sql_db, "db_connect", side_effect=AssertionError("no new connection to postgres")
+        with (
+            patch.object(bus_bus.NOTIFIER, "notify", side_effect=sent.append),
+            patch.object(
+                sql_db, "db_connect", side_effect=AssertionError("no new connection to postgres")
+            ),
         ):
             partner._bus_send("coka_pbx/test", {"n": 1})
             partner._bus_send("coka_pbx/test", {"n": 2})
