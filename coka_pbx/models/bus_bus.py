@@ -5,8 +5,8 @@ sent bus notifications, on a cursor of the ``postgres`` database; Odoo's connect
 never keeps connections to that database, so every such transaction opened a new
 PostgreSQL connection (a backend fork and an authentication: 12-20 ms measured per
 completed-call webhook, more than the rest of the request). Here the NOTIFY goes on one
-connection per process, opened on first use and kept; the notifications themselves are
-still written in ``bus_bus`` by Odoo's own pre-commit hook.
+connection per process, opened on first use and kept, and the notifications are written in
+``bus_bus`` by one plain statement.
 """
 
 import logging
@@ -18,6 +18,7 @@ import psycopg2
 from psycopg2 import sql
 
 from odoo import models, sql_db
+from odoo.tools import SQL
 from odoo.tools.misc import OrderedSet
 
 from odoo.addons.bus.models.bus import ODOO_NOTIFY_FUNCTION, get_notify_payloads
@@ -95,12 +96,43 @@ class BusBus(models.Model):
     _inherit = "bus.bus"
 
     def _ensure_hooks(self):
-        """Odoo's hooks, but the post-commit NOTIFY on :data:`NOTIFIER`'s kept connection.
+        """Odoo's two hooks, each in one statement: before the commit, the notifications
+        inserted in ``bus_bus`` by one plain ``INSERT`` (the ORM's create would first ask
+        the database for the time); after it, the NOTIFY on :data:`NOTIFIER`'s kept
+        connection.
 
-        The same ``bus.bus.channels`` key as Odoo's, set first, so Odoo's own method adds
-        only its pre-commit hook (the insert of the notifications).
+        The same ``bus.bus.values`` / ``bus.bus.channels`` keys as Odoo's, set first, so
+        Odoo's own method adds nothing more.
         """
-        postcommit = self.env.cr.postcommit
+        cr = self.env.cr
+        precommit, postcommit = cr.precommit, cr.postcommit
+        if "bus.bus.values" not in precommit.data:
+            precommit.data["bus.bus.values"] = []
+
+            @precommit.add
+            def create_bus():
+                values = precommit.data.pop("bus.bus.values")
+                if not values:
+                    return
+                uid = self.env.uid
+                cr.execute(
+                    SQL(
+                        "INSERT INTO bus_bus (channel, message, create_uid, write_uid,"
+                        " create_date, write_date) VALUES %s",
+                        SQL(", ").join(
+                            SQL(
+                                "(%s, %s, %s, %s, now() at time zone 'UTC',"
+                                " now() at time zone 'UTC')",
+                                value["channel"],
+                                value["message"],
+                                uid,
+                                uid,
+                            )
+                            for value in values
+                        ),
+                    )
+                )
+
         if "bus.bus.channels" not in postcommit.data:
             postcommit.data["bus.bus.channels"] = OrderedSet()
 

@@ -193,38 +193,55 @@ class CokaPbxHotline(models.Model):
 
     # Routing (SPEC PBX-7) ---------------------------------------------------------------
 
+    # What the webhook reads of the call's hotline, in the statement that finds it (PERF-2).
+    WEBHOOK_FIELDS = (
+        "too_long_minutes",
+        "sticky_mode",
+        "sticky_auto_remember",
+        "sticky_remember_unanswered_outbound",
+    )
+
+    @api.model
+    def _coka_find_query(self, company, key):
+        """The statement that finds the active hotline of ``company`` numbered ``key``
+        (E.164): one row, ``json_build_array(id, *WEBHOOK_FIELDS)``, or none.
+
+        The webhook runs it inside the statement that locks the call (PERF-2); read its
+        value with :meth:`_coka_from_row`.
+        """
+        self.flush_model(["number_e164", "company_id", "active", "sequence", *self.WEBHOOK_FIELDS])
+        return SQL(
+            """
+            SELECT json_build_array(id, %s) FROM coka_pbx_hotline
+             WHERE number_e164 = %s AND company_id = %s AND active
+             ORDER BY sequence, id LIMIT 1
+            """,
+            SQL(", ").join(SQL.identifier(name) for name in self.WEBHOOK_FIELDS),
+            key,
+            company.id,
+        )
+
+    @api.model
+    def _coka_from_row(self, row):
+        """The hotline of a :meth:`_coka_find_query` row, its webhook fields in the cache.
+
+        :param list row: ``[id, *WEBHOOK_FIELDS]``, or ``None``
+        """
+        if not row:
+            return self.browse()
+        hotline = self.browse(row[0])
+        hotline._update_cache(dict(zip(self.WEBHOOK_FIELDS, row[1:], strict=True)), validate=False)
+        return hotline
+
     @api.model
     def _coka_find(self, company, number):
-        """:return: the active hotline of ``company`` whose number is ``number``"""
+        """:return: the active hotline of ``company`` whose number is ``number``, with the
+        settings the webhook reads next in the cache"""
         key = phone.to_e164(number)
         if not key:
             return self.browse()
-        # Every webhook asks (PERF-2): one plain statement, which also brings the settings
-        # the webhook reads next into the cache.
-        names = [
-            "too_long_minutes",
-            "sticky_mode",
-            "sticky_auto_remember",
-            "sticky_remember_unanswered_outbound",
-        ]
-        self.flush_model(["number_e164", "company_id", "active", "sequence", *names])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT id, %s FROM coka_pbx_hotline
-                 WHERE number_e164 = %s AND company_id = %s AND active
-                 ORDER BY sequence, id LIMIT 1
-                """,
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                key,
-                company.id,
-            )
-        )
-        if not rows:
-            return self.browse()
-        hotline = self.browse(rows[0][0])
-        hotline._update_cache(dict(zip(names, rows[0][1:], strict=True)), validate=False)
-        return hotline
+        rows = self.env.execute_query(self._coka_find_query(company, key))
+        return self._coka_from_row(rows[0][0] if rows else None)
 
     def _coka_ensure_round_robin_sequence(self):
         """Give each round-robin hotline of ``self`` that has none its ``ir.sequence``
