@@ -222,7 +222,7 @@ class CokaPbxCall(models.Model):
             values.update(call._coka_prepare_event_vals(provider, event, state, found), **due)
             panel_row = call._coka_update_row(values, state)
         if event["event"] == "call.ended":
-            call._coka_on_call_ended()
+            call._coka_on_call_ended(found)
         elif values.get("transcript") and call.end_date:
             # A transcript sent after the end (with the recording): its keywords count.
             call._coka_score_qa()
@@ -443,7 +443,9 @@ class CokaPbxCall(models.Model):
             company's active hotline of the event's number, see
             ``coka.pbx.hotline._coka_from_row``) and ``partner_id`` (the oldest contact
             numbered like the customer, or ``None``), for
-            :meth:`_coka_prepare_event_vals`
+            :meth:`_coka_prepare_event_vals`, and ``sticky_rule`` (``(hotline id, customer
+            key, rule row or None)``, see ``coka.pbx.hotline._coka_sticky_rule_query``), for
+            :meth:`_coka_on_call_ended`
         """
         Hotline = self.env["coka.pbx.hotline"]
         Partner = self.env["res.partner"]
@@ -458,8 +460,10 @@ class CokaPbxCall(models.Model):
         [row] = self._coka_execute(
             SQL(
                 """
-                SELECT e.id, e.user_id, (%(hotline)s), (%(partner)s), c.*
+                SELECT e.id, e.user_id, h.data, (%(partner)s), r.data, c.*
                   FROM (SELECT 1) AS one
+                  LEFT JOIN LATERAL (%(hotline)s) AS h(data) ON true
+                  LEFT JOIN LATERAL (%(rule)s) AS r(data) ON true
                   LEFT JOIN LATERAL (
                         SELECT id, %(columns)s FROM coka_pbx_call
                          WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
@@ -469,8 +473,11 @@ class CokaPbxCall(models.Model):
                   LEFT JOIN coka_pbx_extension e
                          ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
                 """,
-                hotline=hotline_query or SQL("NULL::json"),
+                hotline=hotline_query or SQL("SELECT NULL::json"),
                 partner=partner_query or SQL("NULL::int"),
+                rule=Hotline._coka_sticky_rule_query(SQL("(h.data->>0)::int"), customer_key)
+                if hotline_query and customer_key
+                else SQL("SELECT NULL::json"),
                 columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
                 provider=provider.id,
                 call=event["call_id"],
@@ -483,9 +490,11 @@ class CokaPbxCall(models.Model):
             "hotline": Hotline._coka_from_row(row[2]) if hotline_query else None,
             "partner_id": row[3] if partner_query else None,
         }
-        if row[4] is None:
+        if row[2] and customer_key:
+            found["sticky_rule"] = (row[2][0], customer_key, row[4])
+        if row[5] is None:
             return None, extension, found
-        return dict(zip(("id", *STATE_FIELDS), row[4:], strict=True)), extension, found
+        return dict(zip(("id", *STATE_FIELDS), row[5:], strict=True)), extension, found
 
     @api.model
     def _coka_execute(self, query):
@@ -755,16 +764,18 @@ class CokaPbxCall(models.Model):
             }
         )
 
-    def _coka_on_call_ended(self):
+    def _coka_on_call_ended(self, found=None):
         """After ``call.ended``, in the webhook's transaction: what routing reads next, that
         is when the agent was last busy (longest idle) and the sticky-agent rule.
 
         The rest waits for :meth:`_cron_coka_after_call` (``after_call_due``).
+
+        :param dict found: what :meth:`_coka_locked_state` read for the event
         """
         for call in self:
             if call.extension_id and call.end_date:
                 call.extension_id._coka_note_call_end(call.end_date)
-            call._coka_sticky_remember()
+            call._coka_sticky_remember(found)
 
     def _coka_after_call(self):
         """The after-call work of ended calls: the note on the contact's chatter (CON-6),
@@ -919,8 +930,12 @@ class CokaPbxCall(models.Model):
             if call.partner_id
         )
 
-    def _coka_sticky_remember(self):
-        """Remember the agent of a finished call for its customer (SPEC STK-2)."""
+    def _coka_sticky_remember(self, found=None):
+        """Remember the agent of a finished call for its customer (SPEC STK-2).
+
+        :param dict found: what :meth:`_coka_locked_state` read; its ``sticky_rule`` is used
+            when it is this call's hotline and customer
+        """
         self.ensure_one()
         hotline = self.hotline_id or self.extension_id.hotline_id
         if not (hotline and self.customer_number and self.customer_number.startswith("+")):
@@ -932,8 +947,15 @@ class CokaPbxCall(models.Model):
             hotline.sticky_remember_unanswered_outbound,
         ):
             return None
+        rule_row = False
+        read = (found or {}).get("sticky_rule")
+        if read and read[:2] == (hotline.id, self.customer_number):
+            rule_row = read[2]
         return hotline._coka_sticky_remember(
-            self.customer_number, self.extension_id, self.end_date or fields.Datetime.now()
+            self.customer_number,
+            self.extension_id,
+            self.end_date or fields.Datetime.now(),
+            rule_row=rule_row,
         )
 
     # Click-to-call and call control (SPEC PBX-8) -----------------------------------------
