@@ -17,3 +17,4 @@ from . import ir_http
 from . import coka_pbx_qa_rule
 from . import coka_pbx_agent_status_log
 from . import coka_pbx_agent_stat
+from . import bus_bus

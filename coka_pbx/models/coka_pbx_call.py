@@ -121,6 +121,13 @@ class CokaPbxCall(models.Model):
         help="The review activity of this too-long call was scheduled (once per call).",
     )
     transcript = fields.Text(readonly=True, help="The conversation as the PBX transcribed it.")
+    after_call_due = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The call ended at this time and its after-call work (note on the contact, QA "
+        "score, too-long review) waits for the background job.",
+    )
     qa_score = fields.Float(
         string="QA Score",
         digits=(5, 1),
@@ -197,12 +204,14 @@ class CokaPbxCall(models.Model):
         """
         self = self.with_context(tracking_disable=True, mail_notrack=True)
         company = provider.env.company
-        state, extension = self._coka_locked_state(provider, company, event)
+        state, extension, found = self._coka_locked_state(provider, company, event)
+        # The after-call work is queued by the statement that writes the end (PERF-2).
+        due = {"after_call_due": fields.Datetime.now()} if event["event"] == "call.ended" else {}
         if state is None:
             values = cdr.fold_event({"status": None}, event)
             values = self._coka_resolve_extension(values, extension)
-            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}))
-            call = self._coka_insert_call(provider, company, event, values)
+            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}, found), **due)
+            call, panel_row = self._coka_insert_call(provider, company, event, values)
             if not call:
                 return {"ok": True, "duplicate": True}
         else:
@@ -210,32 +219,35 @@ class CokaPbxCall(models.Model):
             if not self.env["coka.pbx.event"]._coka_claim(provider, event, call):
                 return {"ok": True, "duplicate": True}
             values = self._coka_resolve_extension(cdr.fold_event(state, event), extension)
-            values.update(call._coka_prepare_event_vals(provider, event, state))
-            call._coka_update_row(values, state)
+            values.update(call._coka_prepare_event_vals(provider, event, state, found), **due)
+            panel_row = call._coka_update_row(values, state)
         if event["event"] == "call.ended":
-            call._coka_on_call_ended()
+            call._coka_on_call_ended(found)
         elif values.get("transcript") and call.end_date:
             # A transcript sent after the end (with the recording): its keywords count.
             call._coka_score_qa()
         if call.user_id:
-            call._coka_notify_agent(event)
+            call._coka_notify_agent(event, panel_row)
         return {"ok": True, "call_id": call.id}
 
     # The agent's workspace over Odoo's bus (SPEC PBX-8, PBX-9) ---------------------------
 
-    def _coka_notify_agent(self, event=None):
+    def _coka_notify_agent(self, event=None, panel_row=None):
         """Tell the call's agent, and him only, what the call is now: ``coka_pbx/call_state``;
         for an inbound ``call.ringing`` also ``coka_pbx/incoming_call`` with the caller's card.
 
         The notifications target the agent's partner channel (``res.users._bus_send``), so no
         other agent, of this company or another, receives them; Odoo's bus inserts them in
         one statement when the transaction commits. On the webhook path (PERF-2) the panel
-        data is read in one statement (:meth:`_coka_panel_row`).
+        data comes with the statement that wrote the call (:meth:`_coka_panel_sql`).
 
         :param dict event: the parsed PBX event that changed the call, if any
+        :param tuple panel_row: the call's :meth:`_coka_panel_sql` columns, if read already
         """
         self.ensure_one()
-        agent_partner, data = self._coka_panel_row()
+        agent_partner, data = self._coka_panel_row(panel_row)
+        if not agent_partner:
+            return
         if event and event["event"] == "call.ringing" and self.direction == "inbound":
             # The card is read with the agent's rights (he sees what he may read, no more) and
             # in his language (its labels: customer type, direction, status).
@@ -245,44 +257,61 @@ class CokaPbxCall(models.Model):
             agent_partner._bus_send("coka_pbx/incoming_call", {**data, "caller_card": card})
         agent_partner._bus_send("coka_pbx/call_state", data)
 
-    def _coka_panel_row(self):
-        """The agent's partner and :meth:`_coka_panel_data`, read in one statement.
+    PANEL_KEYS = (
+        "provider_call_id",
+        "status",
+        "direction",
+        "customer_number",
+        "partner_id",
+        "partner_name",
+        "customer_type",
+        "extension",
+        "start_date",
+        "answer_date",
+        "end_date",
+        "held",
+        "muted",
+        "note",
+    )
 
-        :return: ``(res.partner, dict)``
+    @api.model
+    def _coka_panel_sql(self):
+        """The agent's panel of the call row aliased ``c``: ``(expression, joins)``. The
+        expression is one JSON array, the agent's partner id then :data:`PANEL_KEYS`; the
+        joins bring the agent, the customer and the extension. The webhook's statements
+        that write a call return it (PERF-2)."""
+        expression = SQL(
+            """
+            json_build_array(u.partner_id, c.provider_call_id, c.status, c.direction,
+                             c.customer_number, p.id, p.name, p.coka_customer_type, e.number,
+                             c.start_date, c.answer_date, c.end_date, c.held, c.muted, c.note)
+            """
+        )
+        joins = SQL(
+            """
+            LEFT JOIN res_users u ON u.id = c.user_id
+            LEFT JOIN res_partner p ON p.id = c.partner_id
+            LEFT JOIN coka_pbx_extension e ON e.id = c.extension_id
+            """
+        )
+        return expression, joins
+
+    def _coka_panel_row(self, row=None):
+        """The agent's partner and :meth:`_coka_panel_data`, read in one statement unless
+        ``row`` (the array of :meth:`_coka_panel_sql`) is given.
+
+        :return: ``(res.partner, dict)``; the partner is empty for a call without an agent
         """
         self.ensure_one()
-        [row] = self._coka_execute(
-            SQL(
-                """
-                SELECT u.partner_id, c.provider_call_id, c.status, c.direction,
-                       c.customer_number, p.id, p.name, p.coka_customer_type, e.number,
-                       c.start_date, c.answer_date, c.end_date, c.held, c.muted, c.note
-                  FROM coka_pbx_call c
-                  JOIN res_users u ON u.id = c.user_id
-                  LEFT JOIN res_partner p ON p.id = c.partner_id
-                  LEFT JOIN coka_pbx_extension e ON e.id = c.extension_id
-                 WHERE c.id = %s
-                """,
-                self.id,
+        if row is None:
+            expression, joins = self._coka_panel_sql()
+            [(row,)] = self._coka_execute(
+                SQL("SELECT %s FROM coka_pbx_call c %s WHERE c.id = %s", expression, joins, self.id)
             )
-        )
-        keys = (
-            "provider_call_id",
-            "status",
-            "direction",
-            "customer_number",
-            "partner_id",
-            "partner_name",
-            "customer_type",
-            "extension",
-            "start_date",
-            "answer_date",
-            "end_date",
-            "held",
-            "muted",
-            "note",
-        )
-        values = dict(zip(keys, row[1:], strict=True))
+        values = dict(zip(self.PANEL_KEYS, row[1:], strict=True))
+        for name in ("start_date", "answer_date", "end_date"):
+            if values[name]:
+                values[name] = fields.Datetime.to_datetime(values[name][:19].replace("T", " "))
         return self.env["res.partner"].browse(row[0]), self._coka_panel_payload(values)
 
     def _coka_panel_payload(self, values):
@@ -404,19 +433,37 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_locked_state(self, provider, company, event):
-        """The stored state of an event's call, locked until the transaction ends, and the
-        extension the event names, in one statement.
+        """The stored state of an event's call, locked until the transaction ends, with
+        what the event names: its extension, hotline and customer, in one statement.
 
-        :return: ``(state, extension)``: ``state`` is a dict of ``id`` and the fields of
-            :data:`STATE_FIELDS` (``None`` when unset), or ``None`` when the call does not
-            exist yet; ``extension`` is ``(id, agent's user id)`` of the company's active
-            extension numbered like the event's, or ``None``
+        :return: ``(state, extension, found)``: ``state`` is a dict of ``id`` and the fields
+            of :data:`STATE_FIELDS` (``None`` when unset), or ``None`` when the call does
+            not exist yet; ``extension`` is ``(id, agent's user id)`` of the company's active
+            extension numbered like the event's, or ``None``; ``found`` has ``hotline`` (the
+            company's active hotline of the event's number, see
+            ``coka.pbx.hotline._coka_from_row``) and ``partner_id`` (the oldest contact
+            numbered like the customer, or ``None``), for
+            :meth:`_coka_prepare_event_vals`, and ``sticky_rule`` (``(hotline id, customer
+            key, rule row or None)``, see ``coka.pbx.hotline._coka_sticky_rule_query``), for
+            :meth:`_coka_on_call_ended`
         """
+        Hotline = self.env["coka.pbx.hotline"]
+        Partner = self.env["res.partner"]
+        hotline_key = phone.to_e164(event["hotline"] or "")
+        customer_key = phone.to_e164(cdr.customer_number(event) or "")
+        hotline_query = Hotline._coka_find_query(company, hotline_key) if hotline_key else None
+        partner_query = (
+            Partner._coka_phone_key_query(customer_key, company, limit=1)
+            if customer_key and Partner._coka_phone_lookup
+            else None
+        )
         [row] = self._coka_execute(
             SQL(
                 """
-                SELECT e.id, e.user_id, c.*
+                SELECT e.id, e.user_id, h.data, (%(partner)s), r.data, c.*
                   FROM (SELECT 1) AS one
+                  LEFT JOIN LATERAL (%(hotline)s) AS h(data) ON true
+                  LEFT JOIN LATERAL (%(rule)s) AS r(data) ON true
                   LEFT JOIN LATERAL (
                         SELECT id, %(columns)s FROM coka_pbx_call
                          WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
@@ -426,6 +473,11 @@ class CokaPbxCall(models.Model):
                   LEFT JOIN coka_pbx_extension e
                          ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
                 """,
+                hotline=hotline_query or SQL("SELECT NULL::json"),
+                partner=partner_query or SQL("NULL::int"),
+                rule=Hotline._coka_sticky_rule_query(SQL("(h.data->>0)::int"), customer_key)
+                if hotline_query and customer_key
+                else SQL("SELECT NULL::json"),
                 columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
                 provider=provider.id,
                 call=event["call_id"],
@@ -434,9 +486,15 @@ class CokaPbxCall(models.Model):
             )
         )
         extension = (row[0], row[1]) if row[0] else None
-        if row[2] is None:
-            return None, extension
-        return dict(zip(("id", *STATE_FIELDS), row[2:], strict=True)), extension
+        found = {
+            "hotline": Hotline._coka_from_row(row[2]) if hotline_query else None,
+            "partner_id": row[3] if partner_query else None,
+        }
+        if row[2] and customer_key:
+            found["sticky_rule"] = (row[2][0], customer_key, row[4])
+        if row[5] is None:
+            return None, extension, found
+        return dict(zip(("id", *STATE_FIELDS), row[5:], strict=True)), extension, found
 
     @api.model
     def _coka_execute(self, query):
@@ -477,7 +535,8 @@ class CokaPbxCall(models.Model):
         unique key, then gets a serialisation error (repeatable read) and Odoo replays its
         request, which finds the call (and, for the same event, claims nothing).
 
-        :return: the new call, or an empty recordset for a repeated event
+        :return: ``(call, panel row)``: the new call and its :meth:`_coka_panel_sql`
+            array, or an empty recordset and ``None`` for a repeated event
         """
         values = {
             **values,
@@ -487,6 +546,7 @@ class CokaPbxCall(models.Model):
             "direction": event["direction"],
         }
         columns, expressions = self._coka_row_sql(values, values)
+        panel, joins = self._coka_panel_sql()
         rows = self._coka_execute(
             SQL(
                 """
@@ -497,12 +557,14 @@ class CokaPbxCall(models.Model):
                             nextval('coka_pbx_call_id_seq'))
                     ON CONFLICT (provider_id, event_ref) DO NOTHING
                     RETURNING call_id
+                ), c AS (
+                    INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
+                    SELECT claim.call_id, %(uid)s, now() at time zone 'UTC', %(expressions)s
+                      FROM claim
+                    ON CONFLICT (provider_id, provider_call_id, company_id) DO NOTHING
+                    RETURNING *
                 )
-                INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
-                SELECT claim.call_id, %(uid)s, now() at time zone 'UTC', %(expressions)s
-                  FROM claim
-                ON CONFLICT (provider_id, provider_call_id, company_id) DO NOTHING
-                RETURNING id, too_long, customer_type
+                SELECT c.id, c.too_long, c.customer_type, %(panel)s FROM c %(joins)s
                 """,
                 provider=provider.id,
                 ref=event["event_id"],
@@ -510,35 +572,48 @@ class CokaPbxCall(models.Model):
                 uid=self.env.uid,
                 columns=columns,
                 expressions=expressions,
+                panel=panel,
+                joins=joins,
             )
         )
         if not rows:
-            return self.browse()
-        call_id, too_long, customer_type = rows[0]
+            return self.browse(), None
+        call_id, too_long, customer_type, panel_row = rows[0]
         call = self.browse(call_id)
         cached = dict.fromkeys(STATE_FIELDS, False)
         cached.update(values, too_long=too_long, customer_type=customer_type)
         call._update_cache(cached, validate=False)
-        return call
+        return call, panel_row
 
     def _coka_update_row(self, values, state):
-        """Write ``values`` on the call in one statement, with its stored computed fields."""
+        """Write ``values`` on the call in one statement, with its stored computed fields.
+
+        :return: the call's :meth:`_coka_panel_sql` array after the write
+        """
         self.ensure_one()
+        panel, joins = self._coka_panel_sql()
         if not values:
-            return
+            return None
         columns, expressions = self._coka_row_sql(values, {**state, **values})
-        [(too_long, customer_type)] = self._coka_execute(
+        [(too_long, customer_type, panel_row)] = self._coka_execute(
             SQL(
-                "UPDATE coka_pbx_call SET (%s) = ROW(%s) WHERE id = %s "
-                "RETURNING too_long, customer_type",
+                """
+                WITH c AS (
+                    UPDATE coka_pbx_call SET (%s) = ROW(%s) WHERE id = %s RETURNING *
+                )
+                SELECT c.too_long, c.customer_type, %s FROM c %s
+                """,
                 columns,
                 expressions,
                 self.id,
+                panel,
+                joins,
             )
         )
         self._update_cache(
             {**values, "too_long": too_long, "customer_type": customer_type}, validate=False
         )
+        return panel_row
 
     @api.model
     def _coka_row_sql(self, values, merged):
@@ -624,21 +699,26 @@ class CokaPbxCall(models.Model):
         )
         return self.browse(cr.fetchone()[0]), False
 
-    def _coka_prepare_event_vals(self, provider, event, state):
+    def _coka_prepare_event_vals(self, provider, event, state, found=None):
         """Hotline, numbers and customer of the call, filled as events tell them.
 
-        Hook for other modules (leads link the call to an open lead).
+        Hook for other modules.
 
         :param provider: the ``coka.pbx.provider``, in its company
         :param dict event: the parsed event
         :param dict state: what the call holds (:meth:`_coka_locked_state`); empty for a
             new call, and ``self`` is then an empty recordset
+        :param dict found: the event's hotline and contact as :meth:`_coka_locked_state`
+            read them; looked up here when not given
         :return: dict of call field values
         """
         values = {}
         company = provider.env.company
+        found = found or {}
         if not state.get("hotline_id") and event["hotline"]:
-            hotline = self.env["coka.pbx.hotline"]._coka_find(company, event["hotline"])
+            hotline = found.get("hotline")
+            if hotline is None:
+                hotline = self.env["coka.pbx.hotline"]._coka_find(company, event["hotline"])
             if hotline:
                 values["hotline_id"] = hotline.id
         if not state.get("from_number") and event["from"]:
@@ -650,15 +730,24 @@ class CokaPbxCall(models.Model):
             key = phone.to_e164(number)
             values["customer_number"] = key or number or None
             if key and not state.get("partner_id"):
-                partner = self._coka_find_or_register_partner(company, key, event["direction"])
+                partner = self._coka_find_or_register_partner(
+                    company, key, event["direction"], partner_id=found.get("partner_id", False)
+                )
                 values["partner_id"] = partner.id or None
         return values
 
     @api.model
-    def _coka_find_or_register_partner(self, company, key, direction):
-        """The contact of a number; unknown inbound callers become contacts (SPEC PBX-5)."""
+    def _coka_find_or_register_partner(self, company, key, direction, partner_id=False):
+        """The contact of a number; unknown inbound callers become contacts (SPEC PBX-5).
+
+        :param int partner_id: the contact already found for ``key`` (``None``: none was
+            found; ``False``: not looked up yet)
+        """
         Partner = self.env["res.partner"].with_company(company)
-        partner = Partner._coka_search_phone(key, limit=1, company=company)
+        if partner_id is False:
+            partner = Partner._coka_search_phone(key, limit=1, company=company)
+        else:
+            partner = Partner.browse(partner_id or [])
         if partner or direction != "inbound" or not company.coka_auto_register_callers:
             return partner
         display = phone.to_display(key)
@@ -675,18 +764,67 @@ class CokaPbxCall(models.Model):
             }
         )
 
-    def _coka_on_call_ended(self):
-        """After ``call.ended``: remember when the agent was last busy (longest idle).
+    def _coka_on_call_ended(self, found=None):
+        """After ``call.ended``, in the webhook's transaction: what routing reads next, that
+        is when the agent was last busy (longest idle) and the sticky-agent rule.
 
-        Hook: the sticky-agent rule remembers the agent here.
+        The rest waits for :meth:`_cron_coka_after_call` (``after_call_due``).
+
+        :param dict found: what :meth:`_coka_locked_state` read for the event
         """
         for call in self:
             if call.extension_id and call.end_date:
                 call.extension_id._coka_note_call_end(call.end_date)
-            call._coka_sticky_remember()
+            call._coka_sticky_remember(found)
+
+    def _coka_after_call(self):
+        """The after-call work of ended calls: the note on the contact's chatter (CON-6),
+        the QA score (REP-5) and the too-long review (REP-3); then they are no longer due.
+
+        Hook for other modules' after-call work, done in batches by the background job.
+        """
         self._coka_log_on_contacts()
         self._coka_score_qa()
         self._coka_schedule_too_long_review()
+        # sudo: the flag is the system's bookkeeping.
+        self.sudo().write({"after_call_due": False})
+
+    @api.model
+    def _cron_coka_after_call(self, batch=500, limit=50000):
+        """Do the after-call work of the calls that ended, oldest first, in batches.
+
+        Each batch is claimed with ``FOR UPDATE SKIP LOCKED``: a call whose webhook is still
+        in its transaction, or that another run of the job holds, is left for later, so two
+        runs never do one call twice. One transaction per batch outside tests.
+
+        :param int batch: calls in one transaction
+        :param int limit: calls in one run at most
+        :return: the number of calls done
+        """
+        done = 0
+        while done < limit:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id FROM coka_pbx_call
+                     WHERE after_call_due IS NOT NULL
+                     ORDER BY after_call_due, id
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    min(batch, limit - done),
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            calls = self.browse(ids).with_context(tracking_disable=True, mail_notrack=True)
+            calls._coka_after_call()
+            done += len(ids)
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     # Reports: too-long review and QA score (SPEC REP-3, REP-5) ---------------------------
 
@@ -792,8 +930,12 @@ class CokaPbxCall(models.Model):
             if call.partner_id
         )
 
-    def _coka_sticky_remember(self):
-        """Remember the agent of a finished call for its customer (SPEC STK-2)."""
+    def _coka_sticky_remember(self, found=None):
+        """Remember the agent of a finished call for its customer (SPEC STK-2).
+
+        :param dict found: what :meth:`_coka_locked_state` read; its ``sticky_rule`` is used
+            when it is this call's hotline and customer
+        """
         self.ensure_one()
         hotline = self.hotline_id or self.extension_id.hotline_id
         if not (hotline and self.customer_number and self.customer_number.startswith("+")):
@@ -805,8 +947,15 @@ class CokaPbxCall(models.Model):
             hotline.sticky_remember_unanswered_outbound,
         ):
             return None
+        rule_row = False
+        read = (found or {}).get("sticky_rule")
+        if read and read[:2] == (hotline.id, self.customer_number):
+            rule_row = read[2]
         return hotline._coka_sticky_remember(
-            self.customer_number, self.extension_id, self.end_date or fields.Datetime.now()
+            self.customer_number,
+            self.extension_id,
+            self.end_date or fields.Datetime.now(),
+            rule_row=rule_row,
         )
 
     # Click-to-call and call control (SPEC PBX-8) -----------------------------------------

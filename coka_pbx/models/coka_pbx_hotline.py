@@ -193,38 +193,55 @@ class CokaPbxHotline(models.Model):
 
     # Routing (SPEC PBX-7) ---------------------------------------------------------------
 
+    # What the webhook reads of the call's hotline, in the statement that finds it (PERF-2).
+    WEBHOOK_FIELDS = (
+        "too_long_minutes",
+        "sticky_mode",
+        "sticky_auto_remember",
+        "sticky_remember_unanswered_outbound",
+    )
+
+    @api.model
+    def _coka_find_query(self, company, key):
+        """The statement that finds the active hotline of ``company`` numbered ``key``
+        (E.164): one row, ``json_build_array(id, *WEBHOOK_FIELDS)``, or none.
+
+        The webhook runs it inside the statement that locks the call (PERF-2); read its
+        value with :meth:`_coka_from_row`.
+        """
+        self.flush_model(["number_e164", "company_id", "active", "sequence", *self.WEBHOOK_FIELDS])
+        return SQL(
+            """
+            SELECT json_build_array(id, %s) FROM coka_pbx_hotline
+             WHERE number_e164 = %s AND company_id = %s AND active
+             ORDER BY sequence, id LIMIT 1
+            """,
+            SQL(", ").join(SQL.identifier(name) for name in self.WEBHOOK_FIELDS),
+            key,
+            company.id,
+        )
+
+    @api.model
+    def _coka_from_row(self, row):
+        """The hotline of a :meth:`_coka_find_query` row, its webhook fields in the cache.
+
+        :param list row: ``[id, *WEBHOOK_FIELDS]``, or ``None``
+        """
+        if not row:
+            return self.browse()
+        hotline = self.browse(row[0])
+        hotline._update_cache(dict(zip(self.WEBHOOK_FIELDS, row[1:], strict=True)), validate=False)
+        return hotline
+
     @api.model
     def _coka_find(self, company, number):
-        """:return: the active hotline of ``company`` whose number is ``number``"""
+        """:return: the active hotline of ``company`` whose number is ``number``, with the
+        settings the webhook reads next in the cache"""
         key = phone.to_e164(number)
         if not key:
             return self.browse()
-        # Every webhook asks (PERF-2): one plain statement, which also brings the settings
-        # the webhook reads next into the cache.
-        names = [
-            "too_long_minutes",
-            "sticky_mode",
-            "sticky_auto_remember",
-            "sticky_remember_unanswered_outbound",
-        ]
-        self.flush_model(["number_e164", "company_id", "active", "sequence", *names])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT id, %s FROM coka_pbx_hotline
-                 WHERE number_e164 = %s AND company_id = %s AND active
-                 ORDER BY sequence, id LIMIT 1
-                """,
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                key,
-                company.id,
-            )
-        )
-        if not rows:
-            return self.browse()
-        hotline = self.browse(rows[0][0])
-        hotline._update_cache(dict(zip(names, rows[0][1:], strict=True)), validate=False)
-        return hotline
+        rows = self.env.execute_query(self._coka_find_query(company, key))
+        return self._coka_from_row(rows[0][0] if rows else None)
 
     def _coka_ensure_round_robin_sequence(self):
         """Give each round-robin hotline of ``self`` that has none its ``ir.sequence``
@@ -274,30 +291,46 @@ class CokaPbxHotline(models.Model):
         for hotline in self:
             hotline.sticky_rule_count = counts.get(hotline, 0)
 
-    def _coka_sticky_remember(self, customer_e164, extension, call_date):
+    STICKY_RULE_FIELDS = ("extension_id", "source", "active", "last_call_date")
+
+    @api.model
+    def _coka_sticky_rule_query(self, hotline_id, customer_e164):
+        """The statement that reads the sticky rule of a number on a hotline (archived ones
+        too; one rule per number): one row, ``json_build_array(id, *STICKY_RULE_FIELDS)``,
+        or none. ``hotline_id`` may be an SQL expression. The webhook runs it inside the
+        statement that locks the call (PERF-2)."""
+        Rule = self.env["coka.pbx.sticky.rule"]
+        Rule.flush_model(["hotline_id", "phone_e164", *self.STICKY_RULE_FIELDS])
+        return SQL(
+            "SELECT json_build_array(id, %s) FROM coka_pbx_sticky_rule"
+            " WHERE hotline_id = %s AND phone_e164 = %s",
+            SQL(", ").join(SQL.identifier(name) for name in self.STICKY_RULE_FIELDS),
+            hotline_id,
+            customer_e164,
+        )
+
+    def _coka_sticky_remember(self, customer_e164, extension, call_date, rule_row=False):
         """Apply a finished, rememberable call to this hotline's rules (SPEC STK-2, STK-3).
 
         :param str customer_e164: the customer's number
         :param extension: the ``coka.pbx.extension`` of the call
         :param datetime call_date: when the call ended
+        :param list rule_row: the rule as :meth:`_coka_sticky_rule_query` reads it, ``None``
+            when there is none, ``False`` when not read yet
         :return: the action taken (``tools.sticky``), or ``None``
         """
         self.ensure_one()
         Rule = self.env["coka.pbx.sticky.rule"].with_context(active_test=False)
-        # Every completed call asks (PERF-2): one plain statement; one rule per number.
-        names = ["extension_id", "source", "active", "last_call_date"]
-        Rule.flush_model(["hotline_id", "phone_e164", *names])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id, %s FROM coka_pbx_sticky_rule WHERE hotline_id = %s AND phone_e164 = %s",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                self.id,
-                customer_e164,
-            )
-        )
-        rule = Rule.browse(rows[0][0]) if rows else Rule
-        facts = dict(zip(names, rows[0][1:], strict=True)) if rows else None
+        if rule_row is False:
+            # Every completed call asks (PERF-2): one plain statement; one rule per number.
+            rows = self.env.execute_query(self._coka_sticky_rule_query(self.id, customer_e164))
+            rule_row = rows[0][0] if rows else None
+        names = self.STICKY_RULE_FIELDS
+        rule = Rule.browse(rule_row[0]) if rule_row else Rule
+        facts = dict(zip(names, rule_row[1:], strict=True)) if rule_row else None
         last_call_date = facts.pop("last_call_date") if facts else None
+        if isinstance(last_call_date, str):
+            last_call_date = fields.Datetime.to_datetime(last_call_date[:19].replace("T", " "))
         action = sticky.decide(self.sticky_mode, self.sticky_auto_remember, facts, extension.id)
         if action == sticky.CREATE and rule:
             # An archived (expired) rule starts afresh with this call's agent.

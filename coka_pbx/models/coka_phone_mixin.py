@@ -185,6 +185,27 @@ class CokaPhoneMixin(models.AbstractModel):
     # Search -----------------------------------------------------------------------------
 
     @api.model
+    def _coka_phone_key_query(self, key, company=None, limit=None):
+        """The statement on ``coka.phone.key`` that gives the ids (``res_id``) of the
+        records of this model numbered ``key`` (E.164), oldest first; no access rules.
+
+        Also run inside the webhook's statement that locks the call (PERF-2).
+
+        :param company: only records shared or of this ``res.company``
+        :param int limit: at most this many ids
+        """
+        conditions = [SQL("key = %s", key), SQL("res_model = %s", self._name)]
+        if self.env.context.get("active_test", True):
+            conditions.append(SQL("active"))
+        if company:
+            conditions.append(SQL("(company_id IS NULL OR company_id = %s)", company.id))
+        return SQL(
+            "SELECT res_id FROM coka_phone_key WHERE %s ORDER BY res_id %s",
+            SQL(" AND ").join(conditions),
+            SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+
+    @api.model
     def _coka_search_phone(self, number, limit=None, company=None):
         """Return the records with ``number`` in one of their number fields (SPEC PBX-4).
 
@@ -212,16 +233,11 @@ class CokaPhoneMixin(models.AbstractModel):
         # on key, res_model, res_id), the copied company and active flag filtered there. The
         # keys are the records' own numbers; the records found are then filtered by the
         # user's access rules (a superuser environment skips that step).
-        conditions = [SQL("key = %s", key), SQL("res_model = %s", self._name)]
-        if self.env.context.get("active_test", True):
-            conditions.append(SQL("active"))
-        if with_company:
-            conditions.append(SQL("(company_id IS NULL OR company_id = %s)", company.id))
         rows = self.env.execute_query(
-            SQL(
-                "SELECT res_id FROM coka_phone_key WHERE %s ORDER BY res_id %s",
-                SQL(" AND ").join(conditions),
-                SQL("LIMIT %s", limit) if limit and self.env.su else SQL(),
+            self._coka_phone_key_query(
+                key,
+                company if with_company else None,
+                limit if limit and self.env.su else None,
             )
         )
         records = self.browse([res_id for (res_id,) in rows])

@@ -37,8 +37,9 @@ class CallReportsCase(CokaPbxCase):
         self.assertEqual(status, 200, answer)
         return answer
 
-    def _answered_call(self, call_id, talk=60, ring=5, **ended):
-        """Ring, answer by extension 201, end: the call as the PBX reports it."""
+    def _answered_call(self, call_id, talk=60, ring=5, run_after_call=True, **ended):
+        """Ring, answer by extension 201, end: the call as the PBX reports it; then, unless
+        ``run_after_call`` is false, the after-call job runs (QA score, too-long review)."""
         self._send(event_body("call.ringing", call_id, at="2026-11-20T08:00:00Z"))
         self._send(event_body("call.answered", call_id, at="2026-11-20T08:00:05Z", extension="201"))
         end = event_body(
@@ -52,6 +53,8 @@ class CallReportsCase(CokaPbxCase):
             **ended,
         )
         self._send(end)
+        if run_after_call:
+            self.env["coka.pbx.call"]._cron_coka_after_call()
         return self.env["coka.pbx.call"].search([("provider_call_id", "=", call_id)]), end
 
 
@@ -216,6 +219,7 @@ class TestTooLongReview(CallReportsCase):
         self.assertTrue(answer["duplicate"])
         # Another end event of the same call (a new event id) schedules nothing more either.
         self._send({**end, "event_id": "long-1-ended-again", "timestamp": "2026-11-20T09:00:01Z"})
+        self.env["coka.pbx.call"]._cron_coka_after_call()
         activity = self._activities(call)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.manager)
@@ -281,6 +285,7 @@ class TestTooLongReviewOverHttp(HttpCase):
             self.assertEqual(response.status_code, 200, response.text)
         call = self.env["coka.pbx.call"].search([("provider_call_id", "=", "c-long")])
         self.assertTrue(call.too_long)
+        self.assertEqual(call._cron_coka_after_call(), 1)
         activities = self.env["mail.activity"].search(
             [("res_model", "=", "coka.pbx.call"), ("res_id", "=", call.id)]
         )

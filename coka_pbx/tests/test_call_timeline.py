@@ -41,6 +41,8 @@ class TestCallTimeline(CokaPbxCase):
                 talk_seconds=90,
             )
         )
+        # The note is the after-call work, done by its background job.
+        self.assertEqual(self.env["coka.pbx.call"]._cron_coka_after_call(), 1)
         note = partner.message_ids[0]
         self.assertIn("+84912000111", note.body)
         self.assertIn("1:30", note.body)
@@ -50,6 +52,7 @@ class TestCallTimeline(CokaPbxCase):
         # A replayed end notes nothing more.
         count = len(partner.message_ids)
         self._send(event_body("call.ended", at="2026-11-20T08:01:36Z", status="answered"))
+        self.assertEqual(self.env["coka.pbx.call"]._cron_coka_after_call(), 0)
         self.assertEqual(len(partner.message_ids), count)
 
     def test_contacts_by_source_graph_and_pivot(self):
