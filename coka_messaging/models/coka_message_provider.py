@@ -245,6 +245,25 @@ class CokaMessageProvider(models.Model):
 
     # Delivery callbacks (SPEC MSG-3, REL-1) -----------------------------------------------
 
+    @api.model
+    def _coka_inbound_provider(self, provider_ref):
+        """The active provider named by the id of an inbound URL, and its adapter class.
+
+        :param str provider_ref: the provider id from the URL
+        :return: ``(provider, adapter, refusal)``: ``refusal`` is ``None``, or the
+            ``(http_status, json_payload)`` to answer (404 unknown provider, 503 no adapter)
+        """
+        provider = self.browse()
+        if isinstance(provider_ref, str) and provider_ref.isdigit() and len(provider_ref) < 10:
+            provider = self.search([("id", "=", int(provider_ref)), ("active", "=", True)])
+        if not provider:
+            return provider, None, (404, {"ok": False, "error": "unknown provider"})
+        try:
+            adapter = self._coka_adapter_class(provider.provider_type)
+        except UserError as error:
+            return provider, None, (503, {"ok": False, "error": error.args[0]})
+        return provider, adapter, None
+
     def _coka_report_url(self, ref):
         """The URL the provider calls with the delivery report of one message (eSMS
         ``CallbackUrl``): ``<web.base.url>/coka_messaging/callback/<id>/report/<ref>/<token>``,
@@ -273,20 +292,14 @@ class CokaMessageProvider(models.Model):
         :param dict params: the query / form parameters (name -> str)
         :return: ``(http_status, json_payload)``
         """
-        provider = self.browse()
-        if isinstance(provider_ref, str) and provider_ref.isdigit() and len(provider_ref) < 10:
-            provider = self.search([("id", "=", int(provider_ref)), ("active", "=", True)])
-        if not provider:
-            return 404, {"ok": False, "error": "unknown provider"}
+        provider, adapter, refusal = self._coka_inbound_provider(provider_ref)
+        if refusal:
+            return refusal
         if not report_token.check_report_token(provider.webhook_secret, provider.id, ref, token):
             return 403, {"ok": False, "error": "bad token"}
         parts = report_token.split_ref(ref)
         if not parts:
             return 400, {"ok": False, "error": "unknown message reference"}
-        try:
-            adapter = self._coka_adapter_class(provider.provider_type)
-        except UserError as error:
-            return 503, {"ok": False, "error": error.args[0]}
         try:
             report = adapter.parse_report(params)
         except CallbackError as error:
@@ -312,15 +325,9 @@ class CokaMessageProvider(models.Model):
         :param float now: unix time, for the signature's age
         :return: ``(http_status, json_payload)``
         """
-        provider = self.browse()
-        if isinstance(provider_ref, str) and provider_ref.isdigit() and len(provider_ref) < 10:
-            provider = self.search([("id", "=", int(provider_ref)), ("active", "=", True)])
-        if not provider:
-            return 404, {"ok": False, "error": "unknown provider"}
-        try:
-            adapter = self._coka_adapter_class(provider.provider_type)
-        except UserError as error:
-            return 503, {"ok": False, "error": error.args[0]}
+        provider, adapter, refusal = self._coka_inbound_provider(provider_ref)
+        if refusal:
+            return refusal
         reason = adapter.verify_callback(provider.webhook_secret or "", headers, body, now)
         if reason:
             return 401, {"ok": False, "error": reason}
