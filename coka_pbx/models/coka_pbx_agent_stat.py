@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, drop_view_if_exists
 
 from ..tools import fairness
 
@@ -14,22 +14,29 @@ RANKINGS = {
 
 
 class CokaPbxAgentStat(models.Model):
-    """The leaderboard and fairness figures: one row per call an agent handled, read-only
-    SQL view over the calls. Grouped by agent (and by day) in Odoo's list, pivot and graph,
-    its measures sum or average correctly over any period: the answer rate and the QA score
-    are averaged over calls, not over days."""
+    """The leaderboard and fairness figures: read-only SQL view of the call statistics
+    (``coka.pbx.call.report``: a closed day's count per agent, hotline and direction, and
+    each call of today) of the calls an agent handled. Grouped by agent (and by day) in
+    Odoo's list, pivot and graph, its measures sum or average correctly over any period: the
+    count is the calls, the answer rate and the QA score are averaged over calls, not over
+    rows (PERF-5)."""
 
     _name = "coka.pbx.agent.stat"
+    _inherit = ["coka.pbx.report.mixin"]
     _description = "Agent Statistics"
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "user_id"
+    _coka_calls_column = "calls_handled"
+    _coka_weighted = {
+        "qa_score": ("qa_sum", "qa_count", 1.0),
+        "answer_rate": ("calls_answered", "calls_handled", 100.0),
+    }
 
     date = fields.Datetime(string="Start", readonly=True)
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     hotline_id = fields.Many2one("coka.pbx.hotline", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    call_id = fields.Many2one("coka.pbx.call", readonly=True)
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")],
         readonly=True,
@@ -53,38 +60,30 @@ class CokaPbxAgentStat(models.Model):
     ring_seconds = fields.Integer(string="Ring Time (s)", readonly=True)
     cost = fields.Float(digits=(16, 2), readonly=True)
     qa_score = fields.Float(string="QA Score", digits=(5, 1), readonly=True, aggregator="avg")
+    qa_sum = fields.Float(string="QA Score Sum", readonly=True)
+    qa_count = fields.Integer(string="Scored Calls", readonly=True)
 
     def init(self):
+        drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
-                """
-            CREATE OR REPLACE VIEW coka_pbx_agent_stat AS (
-                SELECT c.id AS id,
-                       c.id AS call_id,
-                       c.start_date AS date,
-                       c.user_id AS user_id,
-                       c.hotline_id AS hotline_id,
-                       c.company_id AS company_id,
-                       c.direction AS direction,
-                       1 AS calls_handled,
-                       (c.status = 'answered')::int AS calls_answered,
-                       CASE WHEN c.status = 'answered' THEN 100.0 ELSE 0.0 END AS answer_rate,
-                       (c.direction = 'inbound')::int AS inbound_routed,
-                       (c.direction = 'inbound' AND c.status = 'answered')::int
-                           AS inbound_answered,
-                       (c.direction = 'inbound' AND c.status = 'missed' AND COALESCE((
-                            SELECT l.status FROM coka_pbx_agent_status_log l
-                             WHERE l.user_id = c.user_id AND l.date <= c.start_date
-                          ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on') = 'on')::int
-                           AS missed_while_on,
-                       COALESCE(c.talk_seconds, 0) AS talk_seconds,
-                       COALESCE(c.ring_seconds, 0) AS ring_seconds,
-                       COALESCE(c.cost, 0) AS cost,
-                       c.qa_score AS qa_score
-                  FROM coka_pbx_call c
-                 WHERE c.user_id IS NOT NULL
-            )
-            """
+                """CREATE VIEW coka_pbx_agent_stat AS (
+                   SELECT r.id, r.date, r.user_id, r.hotline_id, r.company_id, r.direction,
+                          r.calls AS calls_handled,
+                          r.answered AS calls_answered,
+                          CASE WHEN r.calls > 0 THEN 100.0 * r.answered / r.calls ELSE 0.0 END
+                              AS answer_rate,
+                          CASE WHEN r.direction = 'inbound' THEN r.calls ELSE 0 END
+                              AS inbound_routed,
+                          CASE WHEN r.direction = 'inbound' THEN r.answered ELSE 0 END
+                              AS inbound_answered,
+                          r.missed_while_on, r.talk_seconds, r.ring_seconds, r.cost,
+                          CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score,
+                          r.qa_sum, r.qa_count
+                     FROM (%s) r
+                    WHERE r.user_id IS NOT NULL
+                )""",
+                self._coka_rows_sql(),
             )
         )
 

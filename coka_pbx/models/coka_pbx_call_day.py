@@ -1,0 +1,196 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import report_days
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_REPORT_TZ = "Asia/Ho_Chi_Minh"
+TZ_PARAM = "coka_pbx.report_tz"
+# What the aggregate holds: the time zone its days were counted in, and the UTC instant of
+# the local midnight up to which it counted (the reports read the calls after it live).
+BUILT_TZ_PARAM = "coka_pbx.report_tz_built"
+WATERMARK_PARAM = "coka_pbx.report_watermark"
+
+# The expression that tells whether an inbound call was missed while its agent was ON
+# (his last status change before the call; none: ON), shared by the count and the live view.
+MISSED_WHILE_ON = """(c.direction = 'inbound' AND c.status = 'missed' AND COALESCE((
+        SELECT l.status FROM coka_pbx_agent_status_log l
+         WHERE l.user_id = c.user_id AND l.date <= c.start_date
+      ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on') = 'on')"""
+
+
+class CokaPbxCallDay(models.Model):
+    """The calls of one closed local day, counted per company, hotline, agent, extension and
+    direction (PERF-5): what the dashboard, the leaderboard and the call statistics read for
+    the days before today, through the views ``coka.pbx.call.report`` and
+    ``coka.pbx.agent.stat``. Written only by :meth:`_cron_coka_refresh`, which counts again
+    the days whose calls changed; nothing is added to the webhook."""
+
+    _name = "coka.pbx.call.day"
+    _description = "Calls per Day"
+    _log_access = False
+    _order = "day desc, id"
+
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    day = fields.Date(required=True, index=True, help="The local day, in the report time zone.")
+    date = fields.Datetime(required=True, index=True, help="The day's local midnight, in UTC.")
+    hotline_id = fields.Many2one("coka.pbx.hotline", ondelete="cascade")
+    user_id = fields.Many2one("res.users", string="Agent", ondelete="cascade")
+    extension_id = fields.Many2one("coka.pbx.extension", ondelete="cascade")
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
+    )
+    calls = fields.Integer()
+    answered = fields.Integer()
+    missed = fields.Integer()
+    ring_seconds = fields.Integer()
+    talk_seconds = fields.Integer()
+    answered_talk_seconds = fields.Integer()
+    cost = fields.Float(digits=(16, 2))
+    qa_sum = fields.Float()
+    qa_count = fields.Integer()
+    missed_while_on = fields.Integer()
+
+    @api.model
+    def _coka_report_tz(self):
+        """The time zone whose days the reports count: Settings' ``coka_pbx.report_tz``, else
+        the main company's, else the administrator's, else Asia/Ho_Chi_Minh."""
+        tz = self.env["ir.config_parameter"].sudo().get_param(TZ_PARAM)
+        company = self.env.ref("base.main_company", raise_if_not_found=False)
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        return (
+            tz or (company and company.partner_id.tz) or (admin and admin.tz) or DEFAULT_REPORT_TZ
+        )
+
+    @api.model
+    def _cron_coka_refresh(self, now=None):
+        """Count again the closed days (before today's local midnight) whose calls changed
+        since the last run: a fingerprint per company and day (count, last write, sum of
+        ids) tells edited, late and deleted calls. Then move the watermark to today's
+        midnight, in the same transaction: a report never counts a call twice nor misses it.
+
+        :param now: the UTC datetime to take as now (tests)
+        :return: the number of days counted again
+        """
+        cr = self.env.cr
+        params = self.env["ir.config_parameter"].sudo()
+        tz = self._coka_report_tz()
+        self.env["coka.pbx.call"].flush_model()
+        self.env["coka.pbx.agent.status.log"].flush_model()
+        if params.get_param(BUILT_TZ_PARAM) != tz:
+            # Other days: count everything again.
+            cr.execute("DELETE FROM coka_pbx_call_day")
+            cr.execute("DELETE FROM coka_pbx_call_hour")
+            cr.execute("DELETE FROM coka_pbx_call_day_state")
+        watermark = report_days.today_midnight_utc(now or fields.Datetime.now(), tz)
+        cr.execute(
+            SQL(
+                """SELECT company_id, timezone(%(tz)s, timezone('UTC', start_date))::date,
+                          count(*), max(write_date), sum(id)
+                     FROM coka_pbx_call
+                    WHERE start_date < %(watermark)s
+                 GROUP BY 1, 2""",
+                tz=tz,
+                watermark=watermark,
+            )
+        )
+        current = {
+            (company, day): report_days.fingerprint(count, written, ids)
+            for company, day, count, written, ids in cr.fetchall()
+        }
+        cr.execute("SELECT company_id, day, fingerprint FROM coka_pbx_call_day_state")
+        stored = {(company, day): print_ for company, day, print_ in cr.fetchall()}
+        changed = report_days.changed_days(current, stored)
+        if changed:
+            self._coka_count_days(changed, tz)
+            kept = [key for key in changed if key in current]
+            cr.execute(
+                SQL(
+                    """INSERT INTO coka_pbx_call_day_state (company_id, day, fingerprint)
+                       SELECT k.company_id, k.day, k.fingerprint
+                         FROM unnest(%s::int[], %s::date[], %s::varchar[])
+                              AS k(company_id, day, fingerprint)""",
+                    [company for company, _day in kept],
+                    [day for _company, day in kept],
+                    [current[key] for key in kept],
+                )
+            )
+        params.set_param(BUILT_TZ_PARAM, tz)
+        params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(watermark))
+        self.env.invalidate_all()
+        _logger.info("Call reports: %d day(s) counted again, up to %s UTC", len(changed), watermark)
+        return len(changed)
+
+    @api.model
+    def _coka_count_days(self, keys, tz):
+        """Delete the rows of the days ``keys`` (company id, day) and count their calls again,
+        per day and per hour."""
+        cr = self.env.cr
+        companies = [company for company, _day in keys]
+        days = [day for _company, day in keys]
+        for table in ("coka_pbx_call_day", "coka_pbx_call_hour", "coka_pbx_call_day_state"):
+            cr.execute(
+                SQL(
+                    """DELETE FROM %s t USING unnest(%s::int[], %s::date[]) AS k(company_id, day)
+                        WHERE t.company_id = k.company_id AND t.day = k.day""",
+                    SQL.identifier(table),
+                    companies,
+                    days,
+                )
+            )
+        # The calls of those days: their company's and their local day's, by the index on
+        # the start.
+        keys_sql = SQL(
+            """FROM unnest(%(companies)s::int[], %(days)s::date[]) AS k(company_id, day)
+               JOIN coka_pbx_call c
+                 ON c.company_id = k.company_id
+                AND c.start_date >= timezone('UTC', timezone(%(tz)s, k.day::timestamp))
+                AND c.start_date < timezone('UTC', timezone(%(tz)s, (k.day + 1)::timestamp))""",
+            companies=companies,
+            days=days,
+            tz=tz,
+        )
+        cr.execute(
+            SQL(
+                """INSERT INTO coka_pbx_call_day (
+                       company_id, day, date, hotline_id, user_id, extension_id, direction,
+                       calls, answered, missed, ring_seconds, talk_seconds,
+                       answered_talk_seconds, cost, qa_sum, qa_count, missed_while_on)
+                   SELECT k.company_id, k.day, timezone('UTC', timezone(%(tz)s, k.day::timestamp)),
+                          c.hotline_id, c.user_id, c.extension_id, c.direction,
+                          count(*),
+                          count(*) FILTER (WHERE c.status = 'answered'),
+                          count(*) FILTER (WHERE c.status = 'missed'),
+                          COALESCE(sum(c.ring_seconds), 0),
+                          COALESCE(sum(c.talk_seconds), 0),
+                          COALESCE(sum(c.talk_seconds) FILTER (WHERE c.status = 'answered'), 0),
+                          COALESCE(sum(c.cost), 0),
+                          COALESCE(sum(c.qa_score), 0),
+                          count(c.qa_score),
+                          count(*) FILTER (WHERE %(missed_while_on)s)
+                   %(keys)s
+                   GROUP BY k.company_id, k.day, c.hotline_id, c.user_id, c.extension_id,
+                            c.direction""",
+                tz=tz,
+                keys=keys_sql,
+                missed_while_on=SQL(MISSED_WHILE_ON),
+            )
+        )
+        cr.execute(
+            SQL(
+                """INSERT INTO coka_pbx_call_hour (company_id, day, date, hotline_id, direction,
+                                                   calls)
+                   SELECT k.company_id, k.day,
+                          timezone('UTC', timezone(%(tz)s, date_trunc('hour',
+                              timezone(%(tz)s, timezone('UTC', c.start_date))))),
+                          c.hotline_id, c.direction, count(*)
+                   %(keys)s
+                   GROUP BY 1, 2, 3, 4, 5""",
+                tz=tz,
+                keys=keys_sql,
+            )
+        )
+        self.env.invalidate_all()
