@@ -19,3 +19,4 @@ from . import test_do_not_contact
 from . import test_call_timeline
 from . import test_call_reports
 from . import test_dashboard
+from . import test_call_day
