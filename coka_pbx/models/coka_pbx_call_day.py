@@ -141,16 +141,26 @@ class CokaPbxCallDay(models.Model):
                     days,
                 )
             )
-        # The calls of those days: their company's and their local day's, by the index on
-        # the start.
-        keys_sql = SQL(
-            """FROM unnest(%(companies)s::int[], %(days)s::date[]) AS k(company_id, day)
-               JOIN coka_pbx_call c
-                 ON c.company_id = k.company_id
-                AND c.start_date >= timezone('UTC', timezone(%(tz)s, k.day::timestamp))
-                AND c.start_date < timezone('UTC', timezone(%(tz)s, (k.day + 1)::timestamp))""",
-            companies=companies,
-            days=days,
+        for company, first, last in report_days.day_ranges(keys):
+            start, _end = report_days.day_bounds_utc(first, tz)
+            _start, end = report_days.day_bounds_utc(last, tz)
+            self._coka_count_range(company, start, end, tz)
+        self.env.invalidate_all()
+
+    @api.model
+    def _coka_count_range(self, company_id, start, end, tz):
+        """Count the calls of one company started in ``[start, end)`` (UTC, local midnights)
+        into its days and hours: one range scan of the calls' start index."""
+        cr = self.env.cr
+        # The calls of the range with their local day and hour.
+        calls_sql = SQL(
+            """FROM (SELECT c.*, timezone(%(tz)s, timezone('UTC', c.start_date)) AS local
+                       FROM coka_pbx_call c
+                      WHERE c.company_id = %(company)s
+                        AND c.start_date >= %(start)s AND c.start_date < %(end)s) c""",
+            company=company_id,
+            start=start,
+            end=end,
             tz=tz,
         )
         cr.execute(
@@ -159,7 +169,8 @@ class CokaPbxCallDay(models.Model):
                        company_id, day, date, hotline_id, user_id, extension_id, direction,
                        calls, answered, missed, ring_seconds, talk_seconds,
                        answered_talk_seconds, cost, qa_sum, qa_count, missed_while_on)
-                   SELECT k.company_id, k.day, timezone('UTC', timezone(%(tz)s, k.day::timestamp)),
+                   SELECT c.company_id, c.local::date,
+                          timezone('UTC', timezone(%(tz)s, c.local::date::timestamp)),
                           c.hotline_id, c.user_id, c.extension_id, c.direction,
                           count(*),
                           count(*) FILTER (WHERE c.status = 'answered'),
@@ -171,11 +182,11 @@ class CokaPbxCallDay(models.Model):
                           COALESCE(sum(c.qa_score), 0),
                           count(c.qa_score),
                           count(*) FILTER (WHERE %(missed_while_on)s)
-                   %(keys)s
-                   GROUP BY k.company_id, k.day, c.hotline_id, c.user_id, c.extension_id,
-                            c.direction""",
+                   %(calls)s
+                   GROUP BY c.company_id, c.local::date, c.hotline_id, c.user_id,
+                            c.extension_id, c.direction""",
                 tz=tz,
-                keys=keys_sql,
+                calls=calls_sql,
                 missed_while_on=SQL(MISSED_WHILE_ON),
             )
         )
@@ -183,14 +194,12 @@ class CokaPbxCallDay(models.Model):
             SQL(
                 """INSERT INTO coka_pbx_call_hour (company_id, day, date, hotline_id, direction,
                                                    calls)
-                   SELECT k.company_id, k.day,
-                          timezone('UTC', timezone(%(tz)s, date_trunc('hour',
-                              timezone(%(tz)s, timezone('UTC', c.start_date))))),
+                   SELECT c.company_id, c.local::date,
+                          timezone('UTC', timezone(%(tz)s, date_trunc('hour', c.local))),
                           c.hotline_id, c.direction, count(*)
-                   %(keys)s
+                   %(calls)s
                    GROUP BY 1, 2, 3, 4, 5""",
                 tz=tz,
-                keys=keys_sql,
+                calls=calls_sql,
             )
         )
-        self.env.invalidate_all()

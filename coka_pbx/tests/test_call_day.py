@@ -233,6 +233,17 @@ class TestReportDays(DashboardCase):
         )
         self.assertEqual(report_days.changed_days(current, current), [])
 
+    def test_day_ranges(self):
+        keys = [(1, date(2026, 11, day)) for day in (3, 1, 2, 5)] + [(2, date(2026, 11, 2))]
+        self.assertEqual(
+            report_days.day_ranges(keys),
+            [
+                (1, date(2026, 11, 1), date(2026, 11, 3)),
+                (1, date(2026, 11, 5), date(2026, 11, 5)),
+                (2, date(2026, 11, 2), date(2026, 11, 2)),
+            ],
+        )
+
     def test_midnights(self):
         self.assertEqual(
             report_days.today_midnight_utc(datetime(2026, 11, 24, 17, 0), TZ), WATERMARK

@@ -43,3 +43,16 @@ def fingerprint(count, last_write, id_sum):
     """One day's fingerprint as stored: ``"count:last write:sum of ids"``."""
     written = last_write.isoformat() if last_write else ""
     return f"{count}:{written}:{id_sum}"
+
+
+def day_ranges(keys):
+    """The keys (company id, day) as ranges of consecutive days: ``[(company_id, first,
+    last), ...]``, so that a day's count reads its calls with one range scan of the start
+    index (a year counted again is one range, not 365)."""
+    ranges = []
+    for company, day in sorted(keys):
+        if ranges and ranges[-1][0] == company and ranges[-1][2] + timedelta(days=1) == day:
+            ranges[-1][2] = day
+        else:
+            ranges.append([company, day, day])
+    return [tuple(item) for item in ranges]
