@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools import SQL
 
 from ..tools import fairness
 
@@ -64,11 +64,11 @@ class CokaPbxAgentStat(models.Model):
     qa_count = fields.Integer(string="Scored Calls", readonly=True)
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW coka_pbx_agent_stat AS (
-                   SELECT r.id, r.date, r.user_id, r.hotline_id, r.company_id, r.direction,
+        self._coka_create_view(self._coka_view_sql())
+
+    def _coka_view_sql(self):
+        return SQL(
+            """SELECT r.id, r.date, r.user_id, r.hotline_id, r.company_id, r.direction,
                           r.calls AS calls_handled,
                           r.answered AS calls_answered,
                           CASE WHEN r.calls > 0 THEN 100.0 * r.answered / r.calls ELSE 0.0 END
@@ -81,10 +81,8 @@ class CokaPbxAgentStat(models.Model):
                           CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score,
                           r.qa_sum, r.qa_count
                      FROM (%s) r
-                    WHERE r.user_id IS NOT NULL
-                )""",
-                self._coka_rows_sql(),
-            )
+                    WHERE r.user_id IS NOT NULL""",
+            self._coka_rows_sql(),
         )
 
     @api.model

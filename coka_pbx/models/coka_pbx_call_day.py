@@ -120,6 +120,10 @@ class CokaPbxCallDay(models.Model):
             )
         params.set_param(BUILT_TZ_PARAM, tz)
         params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(watermark))
+        # Last, so that the views are locked for the shortest time before the commit.
+        for model in ("coka.pbx.call.report", "coka.pbx.call.hour.report", "coka.pbx.agent.stat"):
+            report = self.env[model]
+            report._coka_create_view(report._coka_view_sql(), replace=True)
         self.env.invalidate_all()
         _logger.info("Call reports: %d day(s) counted again, up to %s UTC", len(changed), watermark)
         return len(changed)

@@ -1,7 +1,6 @@
 from odoo import fields, models
-from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools import SQL
 
-from .coka_pbx_call_day import WATERMARK_PARAM
 from .coka_pbx_call_report import DIRECTIONS
 
 
@@ -23,24 +22,16 @@ class CokaPbxCallHourReport(models.Model):
     calls = fields.Integer(readonly=True)
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        watermark = SQL(
-            """COALESCE((SELECT p.value::timestamp FROM ir_config_parameter p
-                          WHERE p.key = %s), '-infinity'::timestamp)""",
-            WATERMARK_PARAM,
-        )
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW coka_pbx_call_hour_report AS (
-                   SELECT h.id * 2 AS id, h.date, h.company_id, h.hotline_id, h.direction,
-                          h.calls
-                     FROM coka_pbx_call_hour h
-                    WHERE h.date < %(watermark)s
-                UNION ALL
-                   SELECT c.id * 2 + 1, c.start_date, c.company_id, c.hotline_id, c.direction, 1
-                     FROM coka_pbx_call c
-                    WHERE c.start_date >= %(watermark)s
-                )""",
-                watermark=watermark,
-            )
+        self._coka_create_view(self._coka_view_sql())
+
+    def _coka_view_sql(self):
+        return SQL(
+            """SELECT h.id * 2 AS id, h.date, h.company_id, h.hotline_id, h.direction, h.calls
+                 FROM coka_pbx_call_hour h
+                WHERE h.date < %(watermark)s
+            UNION ALL
+               SELECT c.id * 2 + 1, c.start_date, c.company_id, c.hotline_id, c.direction, 1
+                 FROM coka_pbx_call c
+                WHERE c.start_date >= %(watermark)s""",
+            watermark=self._coka_watermark_sql(),
         )

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools import SQL
 
 DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
 
@@ -50,11 +50,11 @@ class CokaPbxCallReport(models.Model):
     missed_while_on = fields.Integer(string="Missed While ON", readonly=True)
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW coka_pbx_call_report AS (
-                   SELECT r.*,
+        self._coka_create_view(self._coka_view_sql())
+
+    def _coka_view_sql(self):
+        return SQL(
+            """SELECT r.*,
                           CASE WHEN r.direction = 'inbound' THEN r.calls ELSE 0 END AS inbound,
                           CASE WHEN r.direction = 'outbound' THEN r.calls ELSE 0 END AS outbound,
                           CASE WHEN r.direction = 'inbound' THEN r.answered ELSE 0 END
@@ -62,8 +62,6 @@ class CokaPbxCallReport(models.Model):
                           CASE WHEN r.direction = 'inbound' AND r.calls > 0
                                THEN 100.0 * r.answered / r.calls ELSE 0.0 END AS answer_rate,
                           CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score
-                     FROM (%s) r
-                )""",
-                self._coka_rows_sql(),
-            )
+                     FROM (%s) r""",
+            self._coka_rows_sql(),
         )
