@@ -188,7 +188,9 @@ class CokaPbxCallDay(models.Model):
                           count(*) FILTER (WHERE %(missed_while_on)s)
                    %(calls)s
                    GROUP BY c.company_id, c.local::date, c.hotline_id, c.user_id,
-                            c.extension_id, c.direction""",
+                            c.extension_id, c.direction
+                   -- Written in the order of the days: a period's rows are next to each other.
+                   ORDER BY 2, 4, 5""",
                 tz=tz,
                 calls=calls_sql,
                 missed_while_on=SQL(MISSED_WHILE_ON),
@@ -202,7 +204,8 @@ class CokaPbxCallDay(models.Model):
                           timezone('UTC', timezone(%(tz)s, date_trunc('hour', c.local))),
                           c.hotline_id, c.direction, count(*)
                    %(calls)s
-                   GROUP BY 1, 2, 3, 4, 5""",
+                   GROUP BY 1, 2, 3, 4, 5
+                   ORDER BY 3, 4""",
                 tz=tz,
                 calls=calls_sql,
             )

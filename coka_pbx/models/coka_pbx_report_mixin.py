@@ -37,31 +37,50 @@ class CokaPbxReportMixin(models.AbstractModel):
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         """Odoo's formatting of the grouped rows (labels, ranges and domains of the groups),
-        each distinct value of a group formatted once: a pivot agent x day has 1,500 cells
-        over 50 agents and 30 days, and Odoo formats a day's label, range and domain (babel,
-        time zones) for each cell."""
-        if any(
+        done once per distinct value of a group: a pivot agent x day has 1,500 cells over 50
+        agents and 30 days, and Odoo formats a day's label, range and domain (babel, time
+        zones) for each cell. The rows get the same values as Odoo gives them."""
+        if not lazy_groupby or any(
             self._fields[group.split(":")[0].split(".")[0]].type == "properties"
             for group in lazy_groupby
         ):
             return super()._read_group_format_result(rows_dict, lazy_groupby)
-        extra_domains = [[] for _row in rows_dict]
+        true, false = expression.TRUE_DOMAIN, expression.FALSE_DOMAIN
+        base_domains = {}
+        terms = []  # per row: its parts' domains (normalized, neither TRUE nor FALSE)
+        for row in rows_dict:
+            # The row's domain, the same for every row, normalized once.
+            base = row["__domain"]
+            if id(base) not in base_domains:
+                base_domains[id(base)] = (base, expression.normalize_domain(base))
+            terms.append([base_domains[id(base)][1]])
         for group in lazy_groupby:
-            formatted = {}
-            for row, extra in zip(rows_dict, extra_domains, strict=True):
+            distinct = {}
+            for row in rows_dict:
                 value = row[group]
                 key = value.id if isinstance(value, models.BaseModel) else value
-                if key not in formatted:
-                    one = {group: value, "__domain": []}
-                    super()._read_group_format_result([one], [group])
-                    formatted[key] = (one[group], one.get("__range", {}), one["__domain"])
-                label, ranges, domain = formatted[key]
-                row[group] = label
-                if group in ranges:
-                    row.setdefault("__range", {})[group] = ranges[group]
-                extra.append(domain)
-        for row, extra in zip(rows_dict, extra_domains, strict=True):
-            row["__domain"] = expression.AND([row["__domain"], *extra])
+                if key not in distinct:
+                    distinct[key] = {group: value, "__domain": []}
+            # One call of Odoo's formatting for the distinct values (its language, time zone
+            # and babel set-up once).
+            super()._read_group_format_result(list(distinct.values()), [group])
+            for row, parts in zip(rows_dict, terms, strict=True):
+                value = row[group]
+                one = distinct[value.id if isinstance(value, models.BaseModel) else value]
+                row[group] = one[group]
+                if "__range" in one and group in one["__range"]:
+                    row.setdefault("__range", {})[group] = one["__range"][group]
+                parts.append(one["__domain"])
+        # What expression.AND([domain, *extra]) gives, each part normalized already.
+        for row, parts in zip(rows_dict, terms, strict=True):
+            parts = [part for part in parts if part and part != true]
+            if false in parts:
+                row["__domain"] = false
+            elif parts:
+                row["__domain"] = ["&"] * (len(parts) - 1) + [t for part in parts for t in part]
+            else:
+                row["__domain"] = true
+        return None
 
     @api.model
     def _coka_watermark(self):
