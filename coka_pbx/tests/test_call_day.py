@@ -1,6 +1,7 @@
 from datetime import date, datetime
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import fields, models
 from odoo.tests import new_test_user, tagged
 
 from ..tools import report_days
@@ -217,6 +218,30 @@ class TestCallDay(DashboardCase):
         cells = report.read_group(domain, ["calls:sum"], ["user_id", "date:day"], lazy=False)
         self.assertEqual(sum(cell["__count"] for cell in cells), 5)
         self.assertTrue(self.env.ref("coka_pbx.coka_pbx_call_report_menu").action)
+
+    def test_grouped_rows_are_formatted_as_odoo_formats_them(self):
+        """The reports format each distinct group value once: labels, ranges and domains
+        are Odoo's own, for the pivot's groupings, lazy or not, counted days or live."""
+        report_model = type(self.env["coka.pbx.call.report"])
+        report = self.env["coka.pbx.call.report"].with_user(self.manager).with_context(tz=TZ)
+        domain = [("date", ">=", datetime(2026, 11, 19, 17)), ("hotline_id", "!=", False)]
+        measures = ["calls:sum", "talk_seconds:sum", "qa_score:avg"]
+        groupbys = ([], ["user_id"], ["date:day"], ["user_id", "date:day"])
+        groupbys += (["date:month", "hotline_id", "direction"],)
+        for refreshed in (False, True):
+            if refreshed:
+                self._refresh()
+            for groupby in groupbys:
+                for lazy in (False, True):
+                    ours = report.read_group(domain, measures, groupby, lazy=lazy)
+                    with patch.object(
+                        report_model,
+                        "_read_group_format_result",
+                        models.BaseModel._read_group_format_result,
+                    ):
+                        odoos = report.read_group(domain, measures, groupby, lazy=lazy)
+                    self.assertEqual(ours, odoos, (groupby, lazy, refreshed))
+                    self.assertTrue(ours)
 
 
 @tagged("post_install", "-at_install")
