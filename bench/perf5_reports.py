@@ -5,24 +5,30 @@ In-process, on the bench database (``COKA_BENCH_DB``, modules installed without 
 ``--calls`` calls (default 1,000,000) over ``--agents`` agents (default 50), three hotlines
 and ``--days`` days (default 365, ending today) are loaded with plain SQL
 (``INSERT ... SELECT ... FROM generate_series``, then ``VACUUM ANALYZE``); a reused database
-with another count is reloaded. Then, as a Manager (record rules on, time zone
-Asia/Ho_Chi_Minh), through the ORM as the web client calls them, for the month before the
-last one loaded:
+with another count is reloaded. The report time zone (``coka_pbx.report_tz``) is set to
+Asia/Ho_Chi_Minh and the hourly job that counts the closed days into ``coka.pbx.call.day``
+runs twice (timed: as it finds the database, then with nothing changed). Then, as a Manager
+(record rules on, time zone Asia/Ho_Chi_Minh), through the ORM as the web client calls them,
+for the month before the last one loaded:
 
 * ``dashboard figures``: ``coka.pbx.call._coka_dashboard(first, last, False)``, the counts,
-  rates, averages, cost and the per-day and per-hour series (three grouped queries);
+  rates, averages, cost and the per-day and per-hour series (two grouped queries on the call
+  statistics);
 * ``dashboard screen``: ``coka_dashboard_data(first, last, False, "calls")``, all the client
   action loads in one call: the figures, the hotlines, the leaderboard and the fairness
   report;
-* ``pivot agent x day``: the four ``read_group(..., lazy=False)`` the pivot view sends for rows
-  ``user_id``, columns ``start_date:day`` and measures count, talk time and QA score
-  (totals, rows, columns, cells);
+* ``pivot agent x day``: the four ``read_group(..., lazy=False)`` the pivot view of Reporting ›
+  Call Statistics (``coka.pbx.call.report``) sends for rows ``user_id``, columns ``date:day``
+  and measures calls, talk time and QA score (totals, rows, columns, cells);
 * ``leaderboard``: the two ``read_group`` of the Leaderboard pivot (``coka.pbx.agent.stat``,
   rows ``user_id``, its six measures: total and rows);
 * ``count``: the baseline, ``read_group(domain, ["__count"], [], lazy=False)`` on the calls
-  of the same month;
+  (``coka.pbx.call``) of the same month;
 * for information, each report's groupings again on the calls, counting only (``, counted``):
   what Odoo's grouping of those rows costs without the reports' measures.
+
+Checked: the pivot's and the leaderboard's totals equal the count of the month's calls (with
+an agent for the leaderboard).
 
 Each is run ``--repeats`` times (default 7) in turns (A B C D, then reversed) after one
 warm-up; the median is kept. Targets: each < 500 ms and < 2x the count's median.
