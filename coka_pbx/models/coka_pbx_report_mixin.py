@@ -5,6 +5,10 @@ from odoo.tools import SQL, drop_view_if_exists
 
 from .coka_pbx_call_day import MISSED_WHILE_ON, WATERMARK_PARAM
 
+# Formatted date groups of the reports (label, range, domain), by model, group, language,
+# time zone and value; emptied past 10,000.
+_DATE_GROUPS = {}
+
 
 class CokaPbxReportMixin(models.AbstractModel):
     """What the call reports share (PERF-5): a row holds several calls (a closed day's
@@ -55,22 +59,7 @@ class CokaPbxReportMixin(models.AbstractModel):
                 base_domains[id(base)] = (base, expression.normalize_domain(base))
             terms.append([base_domains[id(base)][1]])
         for group in lazy_groupby:
-            distinct = {}
-            for row in rows_dict:
-                value = row[group]
-                key = value.id if isinstance(value, models.BaseModel) else value
-                if key not in distinct:
-                    distinct[key] = {group: value, "__domain": []}
-            # One call of Odoo's formatting for the distinct values (its language, time zone
-            # and babel set-up once).
-            super()._read_group_format_result(list(distinct.values()), [group])
-            for row, parts in zip(rows_dict, terms, strict=True):
-                value = row[group]
-                one = distinct[value.id if isinstance(value, models.BaseModel) else value]
-                row[group] = one[group]
-                if "__range" in one and group in one["__range"]:
-                    row.setdefault("__range", {})[group] = one["__range"][group]
-                parts.append(one["__domain"])
+            self._coka_format_group(rows_dict, group, terms)
         # What expression.AND([domain, *extra]) gives, each part normalized already.
         for row, parts in zip(rows_dict, terms, strict=True):
             parts = [part for part in parts if part and part != true]
@@ -81,6 +70,42 @@ class CokaPbxReportMixin(models.AbstractModel):
             else:
                 row["__domain"] = true
         return None
+
+    def _coka_format_group(self, rows_dict, group, terms):
+        """Format ``group`` of the rows with one call of Odoo's formatting for its distinct
+        values; append each row's domain of the group to its ``terms``."""
+        field = self._fields[group.split(":")[0]]
+        # A date group's label, range and domain depend on its value, the language and
+        # the time zone only: kept between calls (the pivot's columns and cells).
+        dated = field.type in ("date", "datetime")
+        cache_key = (self._name, group, self.env.lang, self.env.context.get("tz"))
+        distinct = {}
+        missing = []
+        for row in rows_dict:
+            value = row[group]
+            key = value.id if isinstance(value, models.BaseModel) else value
+            if key not in distinct:
+                known = dated and _DATE_GROUPS.get((*cache_key, key))
+                distinct[key] = known or {group: value, "__domain": []}
+                if not known:
+                    missing.append(key)
+        # One call of Odoo's formatting for the distinct values (its language, time zone
+        # and babel set-up once).
+        if missing:
+            super()._read_group_format_result([distinct[key] for key in missing], [group])
+            if dated:
+                if len(_DATE_GROUPS) > 10000:
+                    _DATE_GROUPS.clear()
+                for key in missing:
+                    _DATE_GROUPS[(*cache_key, key)] = distinct[key]
+        for row, parts in zip(rows_dict, terms, strict=True):
+            value = row[group]
+            one = distinct[value.id if isinstance(value, models.BaseModel) else value]
+            row[group] = one[group]
+            if "__range" in one and group in one["__range"]:
+                value_range = one["__range"][group]
+                row.setdefault("__range", {})[group] = value_range and dict(value_range)
+            parts.append(one["__domain"])
 
     @api.model
     def _coka_watermark(self):
