@@ -66,23 +66,23 @@ class CokaPbxAgentStat(models.Model):
     def init(self):
         self._coka_create_view(self._coka_view_sql())
 
-    def _coka_view_sql(self):
+    _coka_per_agent = "coka.pbx.agent.user.stat"
+
+    def _coka_view_sql(self, per_agent=False):
         return SQL(
             """SELECT r.id, r.date, r.user_id, r.hotline_id, r.company_id, r.direction,
-                          r.calls AS calls_handled,
-                          r.answered AS calls_answered,
-                          CASE WHEN r.calls > 0 THEN 100.0 * r.answered / r.calls ELSE 0.0 END
-                              AS answer_rate,
-                          CASE WHEN r.direction = 'inbound' THEN r.calls ELSE 0 END
-                              AS inbound_routed,
-                          CASE WHEN r.direction = 'inbound' THEN r.answered ELSE 0 END
-                              AS inbound_answered,
-                          r.missed_while_on, r.talk_seconds, r.ring_seconds, r.cost,
-                          CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score,
-                          r.qa_sum, r.qa_count
-                     FROM (%s) r
-                    WHERE r.user_id IS NOT NULL""",
-            self._coka_rows_sql(),
+                      r.calls AS calls_handled,
+                      r.answered AS calls_answered,
+                      CASE WHEN r.calls > 0 THEN 100.0 * r.answered / r.calls ELSE 0.0 END
+                          AS answer_rate,
+                      r.inbound AS inbound_routed,
+                      r.inbound_answered,
+                      r.missed_while_on, r.talk_seconds, r.ring_seconds, r.cost,
+                      CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score,
+                      r.qa_sum, r.qa_count
+                 FROM (%s) r
+                WHERE r.user_id IS NOT NULL""",
+            self._coka_rows_sql(per_agent),
         )
 
     @api.model

@@ -84,6 +84,7 @@ class CokaPbxCallDay(models.Model):
             # Other days: count everything again.
             cr.execute("DELETE FROM coka_pbx_call_day")
             cr.execute("DELETE FROM coka_pbx_call_hour")
+            cr.execute("DELETE FROM coka_pbx_call_user_day")
             cr.execute("DELETE FROM coka_pbx_call_day_state")
         watermark = report_days.today_midnight_utc(now or fields.Datetime.now(), tz)
         cr.execute(
@@ -121,7 +122,9 @@ class CokaPbxCallDay(models.Model):
         params.set_param(BUILT_TZ_PARAM, tz)
         params.set_param(WATERMARK_PARAM, fields.Datetime.to_string(watermark))
         # Last, so that the views are locked for the shortest time before the commit.
-        for model in ("coka.pbx.call.report", "coka.pbx.call.hour.report", "coka.pbx.agent.stat"):
+        reports = ("coka.pbx.call.report", "coka.pbx.call.user.report")
+        reports += ("coka.pbx.call.hour.report", "coka.pbx.agent.stat", "coka.pbx.agent.user.stat")
+        for model in reports:
             report = self.env[model]
             report._coka_create_view(report._coka_view_sql(), replace=True)
         self.env.invalidate_all()
@@ -135,7 +138,8 @@ class CokaPbxCallDay(models.Model):
         cr = self.env.cr
         companies = [company for company, _day in keys]
         days = [day for _company, day in keys]
-        for table in ("coka_pbx_call_day", "coka_pbx_call_hour", "coka_pbx_call_day_state"):
+        tables = ("coka_pbx_call_day", "coka_pbx_call_hour", "coka_pbx_call_user_day")
+        for table in (*tables, "coka_pbx_call_day_state"):
             cr.execute(
                 SQL(
                     """DELETE FROM %s t USING unnest(%s::int[], %s::date[]) AS k(company_id, day)
@@ -149,6 +153,30 @@ class CokaPbxCallDay(models.Model):
             start, _end = report_days.day_bounds_utc(first, tz)
             _start, end = report_days.day_bounds_utc(last, tz)
             self._coka_count_range(company, start, end, tz)
+        # The same days per company and agent, from the rows just written.
+        cr.execute(
+            SQL(
+                """INSERT INTO coka_pbx_call_user_day (
+                       company_id, day, date, user_id, calls, answered, missed, inbound,
+                       outbound, inbound_answered, inbound_missed, ring_seconds, talk_seconds,
+                       answered_talk_seconds, cost, qa_sum, qa_count, missed_while_on)
+                   SELECT d.company_id, d.day, d.date, d.user_id, sum(d.calls),
+                          sum(d.answered), sum(d.missed),
+                          COALESCE(sum(d.calls) FILTER (WHERE d.direction = 'inbound'), 0),
+                          COALESCE(sum(d.calls) FILTER (WHERE d.direction = 'outbound'), 0),
+                          COALESCE(sum(d.answered) FILTER (WHERE d.direction = 'inbound'), 0),
+                          COALESCE(sum(d.missed) FILTER (WHERE d.direction = 'inbound'), 0),
+                          sum(d.ring_seconds), sum(d.talk_seconds),
+                          sum(d.answered_talk_seconds), sum(d.cost), sum(d.qa_sum),
+                          sum(d.qa_count), sum(d.missed_while_on)
+                     FROM unnest(%s::int[], %s::date[]) AS k(company_id, day)
+                     JOIN coka_pbx_call_day d ON d.company_id = k.company_id AND d.day = k.day
+                 GROUP BY d.company_id, d.day, d.date, d.user_id
+                 ORDER BY d.day, d.user_id""",
+                companies,
+                days,
+            )
+        )
         self.env.invalidate_all()
 
     @api.model

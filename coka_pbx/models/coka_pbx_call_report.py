@@ -34,6 +34,7 @@ class CokaPbxCallReport(models.Model):
     inbound = fields.Integer(string="Incoming", readonly=True)
     outbound = fields.Integer(string="Outgoing", readonly=True)
     inbound_answered = fields.Integer(string="Incoming Answered", readonly=True)
+    inbound_missed = fields.Integer(string="Incoming Missed", readonly=True)
     answer_rate = fields.Float(
         string="Answer Rate (%)",
         readonly=True,
@@ -52,16 +53,14 @@ class CokaPbxCallReport(models.Model):
     def init(self):
         self._coka_create_view(self._coka_view_sql())
 
-    def _coka_view_sql(self):
+    _coka_per_agent = "coka.pbx.call.user.report"
+
+    def _coka_view_sql(self, per_agent=False):
         return SQL(
             """SELECT r.*,
-                          CASE WHEN r.direction = 'inbound' THEN r.calls ELSE 0 END AS inbound,
-                          CASE WHEN r.direction = 'outbound' THEN r.calls ELSE 0 END AS outbound,
-                          CASE WHEN r.direction = 'inbound' THEN r.answered ELSE 0 END
-                              AS inbound_answered,
-                          CASE WHEN r.direction = 'inbound' AND r.calls > 0
-                               THEN 100.0 * r.answered / r.calls ELSE 0.0 END AS answer_rate,
-                          CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score
-                     FROM (%s) r""",
-            self._coka_rows_sql(),
+                      CASE WHEN r.inbound > 0 THEN 100.0 * r.inbound_answered / r.inbound
+                           ELSE 0.0 END AS answer_rate,
+                      CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score
+                 FROM (%s) r""",
+            self._coka_rows_sql(per_agent),
         )

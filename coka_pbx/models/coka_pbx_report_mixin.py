@@ -23,6 +23,33 @@ class CokaPbxReportMixin(models.AbstractModel):
     # Averages: field -> (numerator column, denominator column, factor).
     _coka_weighted = {}
 
+    # The model with the same fields over one row per company, day and agent, read when a
+    # query needs none of the fields it lacks.
+    _coka_per_agent = None
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        if self._coka_per_agent and self._coka_fits_per_agent(
+            domain, groupby, aggregates, having, order
+        ):
+            return self.env[self._coka_per_agent]._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
+    def _coka_fits_per_agent(self, domain, groupby, aggregates, having, order):
+        """Whether the query reads none of the hotline, extension, direction and id (which
+        the rows per company, day and agent do not have)."""
+        names = [leaf[0] for leaf in domain or () if isinstance(leaf, (list, tuple))]
+        names += list(groupby) + [spec for spec in aggregates if spec != "__count"]
+        names += [leaf[0] for leaf in having or () if isinstance(leaf, (list, tuple))]
+        names += [term.split()[0] for term in (order or "").split(",") if term.strip()]
+        fields_used = {str(name).split(":")[0].split(".")[0] for name in names}
+        return not fields_used & {"hotline_id", "extension_id", "direction", "id"}
+
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec == "__count":
             return SQL("COALESCE(SUM(%s), 0)", SQL.identifier(self._table, self._coka_calls_column))
@@ -113,30 +140,60 @@ class CokaPbxReportMixin(models.AbstractModel):
         value = self.env["ir.config_parameter"].sudo().get_param(WATERMARK_PARAM)
         return value or False
 
-    def _coka_rows_sql(self):
-        """The rows of the reports: the closed days from ``coka_pbx_call_day`` (before the
-        watermark), then each call of today (after it) from ``coka_pbx_call``. Ids are the
-        day row's id * 2 and the call's id * 2 + 1. The watermark is written in the view as
-        a constant (the job writes the views again when it moves it), so that PostgreSQL
-        plans a past period without today's calls, and today's without the closed days."""
+    def _coka_rows_sql(self, per_agent=False):
+        """The rows of the reports: the closed days from ``coka_pbx_call_day`` (or, with
+        ``per_agent``, ``coka_pbx_call_user_day``: one row per company, day and agent, no
+        hotline, extension nor direction) before the watermark, then each call of today
+        (after it) from ``coka_pbx_call``. Ids are the day row's id * 2 and the call's
+        id * 2 + 1. The watermark is written in the view as a constant (the job writes the
+        views again when it moves it), so that PostgreSQL plans a past period without
+        today's calls, and today's without the closed days."""
+        if per_agent:
+            days = SQL(
+                """SELECT u.id * 2 AS id, u.date, u.company_id, NULL::int AS hotline_id,
+                          u.user_id, NULL::int AS extension_id, NULL::varchar AS direction,
+                          u.calls, u.answered, u.missed, u.inbound, u.outbound,
+                          u.inbound_answered, u.inbound_missed, u.ring_seconds,
+                          u.talk_seconds, u.answered_talk_seconds, u.cost, u.qa_sum,
+                          u.qa_count, u.missed_while_on
+                     FROM coka_pbx_call_user_day u
+                    WHERE u.date < %s""",
+                self._coka_watermark_sql(),
+            )
+        else:
+            days = SQL(
+                """SELECT d.id * 2 AS id, d.date, d.company_id, d.hotline_id, d.user_id,
+                          d.extension_id, d.direction, d.calls, d.answered, d.missed,
+                          CASE WHEN d.direction = 'inbound' THEN d.calls ELSE 0 END AS inbound,
+                          CASE WHEN d.direction = 'outbound' THEN d.calls ELSE 0 END
+                              AS outbound,
+                          CASE WHEN d.direction = 'inbound' THEN d.answered ELSE 0 END
+                              AS inbound_answered,
+                          CASE WHEN d.direction = 'inbound' THEN d.missed ELSE 0 END
+                              AS inbound_missed,
+                          d.ring_seconds, d.talk_seconds, d.answered_talk_seconds, d.cost,
+                          d.qa_sum, d.qa_count, d.missed_while_on
+                     FROM coka_pbx_call_day d
+                    WHERE d.date < %s""",
+                self._coka_watermark_sql(),
+            )
         return SQL(
-            """SELECT d.id * 2 AS id, d.date, d.company_id, d.hotline_id, d.user_id,
-                      d.extension_id, d.direction, d.calls, d.answered, d.missed,
-                      d.ring_seconds, d.talk_seconds, d.answered_talk_seconds, d.cost,
-                      d.qa_sum, d.qa_count, d.missed_while_on
-                 FROM coka_pbx_call_day d
-                WHERE d.date < %(watermark)s
+            """%(days)s
             UNION ALL
                SELECT c.id * 2 + 1, c.start_date, c.company_id, c.hotline_id, c.user_id,
                       c.extension_id, c.direction, 1, (c.status = 'answered')::int,
-                      (c.status = 'missed')::int, COALESCE(c.ring_seconds, 0),
-                      COALESCE(c.talk_seconds, 0),
+                      (c.status = 'missed')::int, (c.direction = 'inbound')::int,
+                      (c.direction = 'outbound')::int,
+                      (c.direction = 'inbound' AND c.status = 'answered')::int,
+                      (c.direction = 'inbound' AND c.status = 'missed')::int,
+                      COALESCE(c.ring_seconds, 0), COALESCE(c.talk_seconds, 0),
                       CASE WHEN c.status = 'answered' THEN COALESCE(c.talk_seconds, 0)
                            ELSE 0 END,
                       COALESCE(c.cost, 0), COALESCE(c.qa_score, 0),
                       (c.qa_score IS NOT NULL)::int, %(missed_while_on)s::int
                  FROM coka_pbx_call c
                 WHERE c.start_date >= %(watermark)s""",
+            days=days,
             watermark=self._coka_watermark_sql(),
             missed_while_on=SQL(MISSED_WHILE_ON),
         )

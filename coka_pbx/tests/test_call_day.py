@@ -243,6 +243,38 @@ class TestCallDay(DashboardCase):
                     self.assertEqual(ours, odoos, (groupby, lazy, refreshed))
                     self.assertTrue(ours)
 
+    def test_rows_per_agent_give_the_rows_figures(self):
+        """A query without hotline, extension, direction nor id reads the rows per company,
+        day and agent: the same groups and measures as the rows per hotline and direction."""
+        domain = [("date", ">=", datetime(2026, 11, 19, 17)), ("date", "<", datetime(2026, 12, 1))]
+        measures = {
+            "coka.pbx.call.report": ["__count", "calls:sum", "inbound_missed:sum", "qa_score:avg"],
+            "coka.pbx.agent.stat": ["__count", "answer_rate:avg", "missed_while_on:sum"],
+        }
+        for refreshed in (False, True):
+            if refreshed:
+                self._refresh()
+            for model_name, aggregates in measures.items():
+                model = self.env[model_name].with_user(self.manager).with_context(tz=TZ)
+                self.assertTrue(
+                    model._coka_fits_per_agent(domain, ["user_id"], aggregates, (), None)
+                )
+                for groupby in ([], ["user_id"], ["date:day"], ["user_id", "date:day"]):
+                    ours = model._read_group(domain, groupby, aggregates)
+                    with patch.object(type(model), "_coka_per_agent", None):
+                        rows = model._read_group(domain, groupby, aggregates)
+                    self.assertEqual(ours, rows, (model_name, groupby, refreshed))
+                    self.assertTrue(ours)
+                for other in ("hotline_id", "direction", "id"):
+                    self.assertFalse(
+                        model._coka_fits_per_agent(
+                            [*domain, (other, "!=", False)], [], aggregates, (), None
+                        )
+                    )
+                self.assertFalse(model._coka_fits_per_agent(domain, ["direction"], [], (), None))
+            agent = self.env["coka.pbx.call.report"].with_user(self.agent_1).with_context(tz=TZ)
+            self.assertEqual(agent._read_group(domain, ["user_id"], [])[0][0], self.agent_1)
+
 
 @tagged("post_install", "-at_install")
 class TestReportDays(DashboardCase):
