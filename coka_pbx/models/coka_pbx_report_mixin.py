@@ -10,6 +10,14 @@ from .coka_pbx_call_day import MISSED_WHILE_ON, WATERMARK_PARAM
 _DATE_GROUPS = {}
 
 
+def _judged(domain):
+    """A normalized domain as the AND of the formatted rows takes it: ``None`` when AND
+    leaves it out (empty or true), ``False`` for the false domain, else the domain."""
+    if not domain or domain == expression.TRUE_DOMAIN:
+        return None
+    return False if domain == expression.FALSE_DOMAIN else domain
+
+
 class CokaPbxReportMixin(models.AbstractModel):
     """What the call reports share (PERF-5): a row holds several calls (a closed day's
     count of ``coka.pbx.call.day``) or one (a call of today, read live), so the ORM's count
@@ -77,30 +85,35 @@ class CokaPbxReportMixin(models.AbstractModel):
         ):
             return super()._read_group_format_result(rows_dict, lazy_groupby)
         true, false = expression.TRUE_DOMAIN, expression.FALSE_DOMAIN
-        base_domains = {}
-        terms = []  # per row: its parts' domains (normalized, neither TRUE nor FALSE)
+        # The rows' domain is one list for all of them (read_group's): normalized once.
+        bases = {}
         for row in rows_dict:
-            # The row's domain, the same for every row, normalized once.
-            base = row["__domain"]
-            if id(base) not in base_domains:
-                base_domains[id(base)] = (base, expression.normalize_domain(base))
-            terms.append([base_domains[id(base)][1]])
-        for group in lazy_groupby:
-            self._coka_format_group(rows_dict, group, terms)
-        # What expression.AND([domain, *extra]) gives, each part normalized already.
-        for row, parts in zip(rows_dict, terms, strict=True):
-            parts = [part for part in parts if part and part != true]
-            if false in parts:
+            if id(row["__domain"]) not in bases:
+                base = row["__domain"]
+                bases[id(base)] = (base, _judged(expression.normalize_domain(base)))
+        groups = [self._coka_format_group(rows_dict, group) for group in lazy_groupby]
+        # What expression.AND([domain, *extra]) gives, each part normalized already; a part
+        # is one of a few shared lists, judged once.
+        for index, row in enumerate(rows_dict):
+            parts = [bases[id(row["__domain"])][1]]
+            parts += [domains[keys[index]] for keys, domains in groups]
+            if False in parts:
                 row["__domain"] = false
-            elif parts:
+                continue
+            parts = [part for part in parts if part is not None]
+            if parts:
                 row["__domain"] = ["&"] * (len(parts) - 1) + [t for part in parts for t in part]
             else:
                 row["__domain"] = true
         return None
 
-    def _coka_format_group(self, rows_dict, group, terms):
+    def _coka_format_group(self, rows_dict, group):
         """Format ``group`` of the rows with one call of Odoo's formatting for its distinct
-        values; append each row's domain of the group to its ``terms``."""
+        values.
+
+        :return: ``(keys, domains)``: each row's key of the group, and per key the domain
+            of the group (``None``: nothing to add, ``False``: the false domain)
+        """
         field = self._fields[group.split(":")[0]]
         # A date group's label, range and domain depend on its value, the language and
         # the time zone only: kept between calls (the pivot's columns and cells).
@@ -108,9 +121,11 @@ class CokaPbxReportMixin(models.AbstractModel):
         cache_key = (self._name, group, self.env.lang, self.env.context.get("tz"))
         distinct = {}
         missing = []
+        keys = []
         for row in rows_dict:
             value = row[group]
             key = value.id if isinstance(value, models.BaseModel) else value
+            keys.append(key)
             if key not in distinct:
                 known = dated and _DATE_GROUPS.get((*cache_key, key))
                 distinct[key] = known or {group: value, "__domain": []}
@@ -125,14 +140,19 @@ class CokaPbxReportMixin(models.AbstractModel):
                     _DATE_GROUPS.clear()
                 for key in missing:
                     _DATE_GROUPS[(*cache_key, key)] = distinct[key]
-        for row, parts in zip(rows_dict, terms, strict=True):
-            value = row[group]
-            one = distinct[value.id if isinstance(value, models.BaseModel) else value]
+        true, false = expression.TRUE_DOMAIN, expression.FALSE_DOMAIN
+        domains = {}
+        for key, one in distinct.items():
+            domain = one["__domain"]
+            domains[key] = (
+                None if not domain or domain == true else False if domain == false else domain
+            )
+        for row, key in zip(rows_dict, keys, strict=True):
+            one = distinct[key]
             row[group] = one[group]
             if "__range" in one and group in one["__range"]:
-                value_range = one["__range"][group]
-                row.setdefault("__range", {})[group] = value_range and dict(value_range)
-            parts.append(one["__domain"])
+                row.setdefault("__range", {})[group] = one["__range"][group]
+        return keys, domains
 
     @api.model
     def _coka_watermark(self):
