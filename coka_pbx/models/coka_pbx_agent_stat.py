@@ -190,36 +190,40 @@ class CokaPbxAgentStat(models.Model):
 
     @api.model
     def _coka_on_seconds(self, agents, period_start, period_end):
-        """Each agent's ON seconds in the period, from two queries on the status log: the
-        last change before the period (no change: ON) and the changes inside it."""
+        """Each agent's ON seconds in the period, in one query on the status log: his status
+        at the start (his last change before it; none: ON), then each change inside the
+        period, each lasting until the next one or the end; the ON spans summed (the rule of
+        ``tools.fairness.on_seconds``, a test compares them)."""
         self.env["coka.pbx.agent.status.log"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT a.id, (SELECT l.status FROM coka_pbx_agent_status_log l
-                                   WHERE l.user_id = a.id AND l.date < %s
-                                ORDER BY l.date DESC, l.id DESC LIMIT 1)
-                     FROM unnest(%s::int[]) AS a(id)""",
-                period_start,
-                agents.ids,
+                """WITH agents AS (SELECT unnest(%(agents)s::int[]) AS user_id),
+                        changes AS (
+                            SELECT a.user_id, %(start)s::timestamp AS date, 0 AS id,
+                                   COALESCE((SELECT l.status FROM coka_pbx_agent_status_log l
+                                              WHERE l.user_id = a.user_id AND l.date < %(start)s
+                                           ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on')
+                                       AS status
+                              FROM agents a
+                         UNION ALL
+                            SELECT l.user_id, l.date, l.id, l.status
+                              FROM coka_pbx_agent_status_log l
+                             WHERE l.user_id = ANY(%(agents)s)
+                               AND l.date >= %(start)s AND l.date < %(end)s),
+                        spans AS (
+                            SELECT user_id, status,
+                                   lead(date, 1, %(end)s::timestamp)
+                                       OVER (PARTITION BY user_id ORDER BY date, id) - date
+                                       AS length
+                              FROM changes)
+                 SELECT user_id,
+                        COALESCE(sum(EXTRACT(EPOCH FROM length)) FILTER (WHERE status = 'on'), 0)
+                   FROM spans
+               GROUP BY user_id""",
+                agents=agents.ids,
+                start=period_start,
+                end=period_end,
             )
         )
-        initial = {user_id: status for user_id, status in self.env.cr.fetchall() if status}
-        changes = {agent.id: [] for agent in agents}
-        self.env.cr.execute(
-            SQL(
-                """SELECT user_id, date, status FROM coka_pbx_agent_status_log
-                    WHERE user_id = ANY(%s) AND date >= %s AND date < %s
-                 ORDER BY date, id""",
-                agents.ids,
-                period_start,
-                period_end,
-            )
-        )
-        for user_id, when, status in self.env.cr.fetchall():
-            changes[user_id].append((when, status))
-        return {
-            agent.id: fairness.on_seconds(
-                initial.get(agent.id, "on"), changes[agent.id], period_start, period_end
-            )
-            for agent in agents
-        }
+        seconds = dict(self.env.cr.fetchall())
+        return {agent.id: float(seconds.get(agent.id, 0.0)) for agent in agents}
