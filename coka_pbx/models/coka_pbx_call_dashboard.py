@@ -70,7 +70,7 @@ class CokaPbxCall(models.Model):
         totals = dict.fromkeys(("incoming", "outgoing", "missed", "answered"), 0)
         calls = answered_all = ring = talk = 0
         cost = 0.0
-        report = self.env["coka.pbx.call.report"].with_context(calls_tz.env.context)
+        report = self.env["coka.pbx.call.report"].with_context(tz=calls_tz.env.context["tz"])
         # One row a day (for all numbers: from the rows per agent and day).
         rows = report._read_group(
             report_domain,
@@ -130,7 +130,9 @@ class CokaPbxCall(models.Model):
         Agent from his own calls."""
         directions = ("direction", "in", ("inbound", "outbound"))
         if self.env.user.has_group("coka_pbx.group_manager"):
-            hours = self.env["coka.pbx.call.hour.report"].with_context(calls_tz.env.context)
+            hours = self.env["coka.pbx.call.hour.report"].with_context(
+                tz=calls_tz.env.context["tz"]
+            )
             return hours._read_group(
                 [*report_domain, directions], ["date:hour_number", "direction"], ["calls:sum"]
             )
