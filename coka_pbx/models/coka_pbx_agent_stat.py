@@ -112,6 +112,8 @@ class CokaPbxAgentStat(models.Model):
         rows = self._read_group(
             domain, ["user_id"], aggregates, order=f"{spec} {direction}, user_id"
         )
+        # The agents' names alone (not every column of users and partners).
+        self._coka_read_names(self.env["res.users"].union(*(row[0] for row in rows)))
         return [
             {
                 "user_id": user.id,
@@ -128,6 +130,12 @@ class CokaPbxAgentStat(models.Model):
             }
             for user, calls, answered, rate, missed, talk, cost, qa, routed, in_answered in rows
         ]
+
+    @api.model
+    def _coka_read_names(self, users):
+        """Read the users' names and display names into the cache, without the other
+        columns of ``res_users`` and ``res_partner`` the ORM would fetch with them."""
+        users.with_context(prefetch_fields=False).mapped("display_name")
 
     @api.model
     def _coka_fairness_counts(self, period_start, period_end):
@@ -156,6 +164,7 @@ class CokaPbxAgentStat(models.Model):
         extensions = self.env["coka.pbx.extension"].search([("user_id", "!=", False)])
         extra = self._coka_fairness_counts(period_start, period_end)
         agents = extensions.user_id | self.env["res.users"].browse(list(routed) + list(extra))
+        self._coka_read_names(agents)
         period_start = fields.Datetime.to_datetime(period_start)
         period_end = fields.Datetime.to_datetime(period_end)
         on = self._coka_on_seconds(agents, period_start, period_end)

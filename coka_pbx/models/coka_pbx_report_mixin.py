@@ -134,6 +134,10 @@ class CokaPbxReportMixin(models.AbstractModel):
         # One call of Odoo's formatting for the distinct values (its language, time zone
         # and babel set-up once).
         if missing:
+            if field.type == "many2one":
+                # Their names alone, not every column of the records (and their partners').
+                records = self.env[field.comodel_name].browse(key for key in missing if key)
+                records.sudo().with_context(prefetch_fields=False).mapped("display_name")
             super()._read_group_format_result([distinct[key] for key in missing], [group])
             if dated:
                 if len(_DATE_GROUPS) > 10000:
