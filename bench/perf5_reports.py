@@ -5,24 +5,30 @@ In-process, on the bench database (``COKA_BENCH_DB``, modules installed without 
 ``--calls`` calls (default 1,000,000) over ``--agents`` agents (default 50), three hotlines
 and ``--days`` days (default 365, ending today) are loaded with plain SQL
 (``INSERT ... SELECT ... FROM generate_series``, then ``VACUUM ANALYZE``); a reused database
-with another count is reloaded. Then, as a Manager (record rules on, time zone
-Asia/Ho_Chi_Minh), through the ORM as the web client calls them, for the month before the
-last one loaded:
+with another count is reloaded. The report time zone (``coka_pbx.report_tz``) is set to
+Asia/Ho_Chi_Minh and the hourly job that counts the closed days into ``coka.pbx.call.day``
+runs twice (timed: as it finds the database, then with nothing changed). Then, as a Manager
+(record rules on, time zone Asia/Ho_Chi_Minh), through the ORM as the web client calls them,
+for the month before the last one loaded:
 
 * ``dashboard figures``: ``coka.pbx.call._coka_dashboard(first, last, False)``, the counts,
-  rates, averages, cost and the per-day and per-hour series (three grouped queries);
+  rates, averages, cost and the per-day and per-hour series (two grouped queries on the call
+  statistics);
 * ``dashboard screen``: ``coka_dashboard_data(first, last, False, "calls")``, all the client
   action loads in one call: the figures, the hotlines, the leaderboard and the fairness
   report;
-* ``pivot agent x day``: the four ``read_group(..., lazy=False)`` the pivot view sends for rows
-  ``user_id``, columns ``start_date:day`` and measures count, talk time and QA score
-  (totals, rows, columns, cells);
+* ``pivot agent x day``: the four ``read_group(..., lazy=False)`` the pivot view of Reporting ›
+  Call Statistics (``coka.pbx.call.report``) sends for rows ``user_id``, columns ``date:day``
+  and measures calls, talk time and QA score (totals, rows, columns, cells);
 * ``leaderboard``: the two ``read_group`` of the Leaderboard pivot (``coka.pbx.agent.stat``,
   rows ``user_id``, its six measures: total and rows);
 * ``count``: the baseline, ``read_group(domain, ["__count"], [], lazy=False)`` on the calls
-  of the same month;
+  (``coka.pbx.call``) of the same month;
 * for information, each report's groupings again on the calls, counting only (``, counted``):
   what Odoo's grouping of those rows costs without the reports' measures.
+
+Checked: the pivot's and the leaderboard's totals equal the count of the month's calls (with
+an agent for the leaderboard).
 
 Each is run ``--repeats`` times (default 7) in turns (A B C D, then reversed) after one
 warm-up; the median is kept. Targets: each < 500 ms and < 2x the count's median.
@@ -181,6 +187,24 @@ def load_calls(env, count, agents, hotlines, days):
     common.say(f"loaded in {time.monotonic() - started:.0f} s")
 
 
+def refresh_reports(env):
+    """The report time zone set to the bench's, then the hourly job that counts the closed
+    days (``coka.pbx.call.day``): once as it finds them, once with nothing changed."""
+    env["ir.config_parameter"].set_param("coka_pbx.report_tz", TZ)
+    timings = []
+    for _run in range(2):
+        started = time.monotonic()
+        days = env["coka.pbx.call.day"]._cron_coka_refresh()
+        env.cr.commit()  # pylint: disable=invalid-commit
+        timings.append((days, time.monotonic() - started))
+    common.say(
+        "report refresh: {} day(s) counted in {:.1f} s, then {} in {:.1f} s".format(
+            *timings[0], *timings[1]
+        )
+    )
+    return timings
+
+
 def month_bounds():
     """The last full month: its first and last local days."""
     first_this = date.today().replace(day=1)
@@ -192,10 +216,11 @@ def runners(env, manager):
     first, last = month_bounds()
     calls = env["coka.pbx.call"].with_user(manager).with_context(tz=TZ)
     stats = env["coka.pbx.agent.stat"].with_user(manager).with_context(tz=TZ)
+    report = env["coka.pbx.call.report"].with_user(manager).with_context(tz=TZ)
     start, end = calls._coka_dashboard_bounds(first, last)
     domain = [("start_date", ">=", start), ("start_date", "<", end)]
-    stat_domain = [("date", ">=", start), ("date", "<", end)]
-    measures = ["__count", "talk_seconds:sum", "qa_score:avg"]
+    stat_domain = report_domain = [("date", ">=", start), ("date", "<", end)]
+    measures = ["calls:sum", "talk_seconds:sum", "qa_score:avg"]
     stat_measures = [
         "calls_handled:sum",
         "answer_rate:avg",
@@ -216,8 +241,8 @@ def runners(env, manager):
 
     def pivot():
         cells = 0
-        for groupby in ([], ["user_id"], ["start_date:day"], ["user_id", "start_date:day"]):
-            cells += len(calls.read_group(domain, measures, groupby, lazy=False))
+        for groupby in ([], ["user_id"], ["date:day"], ["user_id", "date:day"]):
+            cells += len(report.read_group(report_domain, measures, groupby, lazy=False))
         return cells
 
     def leaderboard():
@@ -256,7 +281,29 @@ def runners(env, manager):
                 calls, [*domain, ("user_id", "!=", False)], ([], ["user_id"])
             ),
         },
+        totals(calls, report, stats, domain, stat_measures),
     )
+
+
+def totals(calls, report, stats, domain, stat_measures):
+    """What the pivot and the leaderboard count, next to the calls they count (checks)."""
+    report_domain = [("date" if term[0] == "start_date" else term[0], *term[1:]) for term in domain]
+
+    def pivot_total():
+        return report.read_group(report_domain, ["calls:sum"], [], lazy=False)[0]["calls"]
+
+    def leaderboard_total():
+        return stats.read_group(report_domain, stat_measures, [], lazy=False)[0]["calls_handled"]
+
+    def agent_count():
+        agent_domain = [*domain, ("user_id", "!=", False)]
+        return calls.read_group(agent_domain, ["__count"], [], lazy=False)[0]["__count"]
+
+    return {
+        "pivot total": pivot_total,
+        "leaderboard total": leaderboard_total,
+        "agent count": agent_count,
+    }
 
 
 def run(env, functions, repeats):
@@ -286,11 +333,14 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         manager, agents, hotlines = make_world(env, args.agents)
         load_calls(env, args.calls, agents, hotlines, args.days)
-        first, last, functions = runners(env, manager)
+        refresh = refresh_reports(env)
+        first, last, functions, checks = runners(env, manager)
         neighbours = measure.Neighbours()
         load_before = measure.load_average()
         neighbours.start()
         medians, results = run(env, functions, args.repeats)
+        for name, function in checks.items():
+            results[name] = function()
         neighbours.stop("perf5 reports")
         common.out()
         reporting.header(
@@ -301,6 +351,11 @@ def main():
                 f"median of {args.repeats} runs in turns after a warm-up",
                 f"data:      {args.calls:,} calls, {len(agents)} agents, 3 hotlines, "
                 f"{args.days} days; month {first} .. {last}: {results['count']:,} calls",
+                f"refresh:   {refresh[0][0]} days counted in {refresh[0][1]:.1f} s; "
+                f"again, nothing changed: {refresh[1][1]:.2f} s",
+                f"check:     pivot total {results['pivot total']:,} calls, "
+                f"leaderboard total {results['leaderboard total']:,} (count with an agent: "
+                f"{results['agent count']:,})",
                 f"load:      load average {load_before:.2f} before, "
                 f"{measure.load_average():.2f} after",
             ],

@@ -29,6 +29,8 @@
         "views/coka_pbx_qa_rule_views.xml",
         "security/coka_pbx_agent_stat_rules.xml",
         "views/coka_pbx_agent_stat_views.xml",
+        "security/coka_pbx_call_report_rules.xml",
+        "views/coka_pbx_call_report_views.xml",
         "views/coka_pbx_menus.xml",
     ],
     "demo": [

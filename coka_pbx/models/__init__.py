@@ -16,5 +16,15 @@ from . import coka_pbx_sticky_rule
 from . import ir_http
 from . import coka_pbx_qa_rule
 from . import coka_pbx_agent_status_log
+from . import coka_pbx_call_day
+from . import coka_pbx_call_hour
+from . import coka_pbx_call_user_day
+from . import coka_pbx_call_day_state
+from . import coka_pbx_report_mixin
+from . import coka_pbx_call_report
+from . import coka_pbx_call_user_report
+from . import coka_pbx_call_hour_report
 from . import coka_pbx_agent_stat
 from . import bus_bus
+from . import coka_pbx_agent_user_stat
+from . import coka_pbx_call_dashboard

@@ -14,22 +14,29 @@ RANKINGS = {
 
 
 class CokaPbxAgentStat(models.Model):
-    """The leaderboard and fairness figures: one row per call an agent handled, read-only
-    SQL view over the calls. Grouped by agent (and by day) in Odoo's list, pivot and graph,
-    its measures sum or average correctly over any period: the answer rate and the QA score
-    are averaged over calls, not over days."""
+    """The leaderboard and fairness figures: read-only SQL view of the call statistics
+    (``coka.pbx.call.report``: a closed day's count per agent, hotline and direction, and
+    each call of today) of the calls an agent handled. Grouped by agent (and by day) in
+    Odoo's list, pivot and graph, its measures sum or average correctly over any period: the
+    count is the calls, the answer rate and the QA score are averaged over calls, not over
+    rows (PERF-5)."""
 
     _name = "coka.pbx.agent.stat"
+    _inherit = ["coka.pbx.report.mixin"]
     _description = "Agent Statistics"
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "user_id"
+    _coka_calls_column = "calls_handled"
+    _coka_weighted = {
+        "qa_score": ("qa_sum", "qa_count", 1.0),
+        "answer_rate": ("calls_answered", "calls_handled", 100.0),
+    }
 
     date = fields.Datetime(string="Start", readonly=True)
     user_id = fields.Many2one("res.users", string="Agent", readonly=True)
     hotline_id = fields.Many2one("coka.pbx.hotline", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    call_id = fields.Many2one("coka.pbx.call", readonly=True)
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")],
         readonly=True,
@@ -53,39 +60,29 @@ class CokaPbxAgentStat(models.Model):
     ring_seconds = fields.Integer(string="Ring Time (s)", readonly=True)
     cost = fields.Float(digits=(16, 2), readonly=True)
     qa_score = fields.Float(string="QA Score", digits=(5, 1), readonly=True, aggregator="avg")
+    qa_sum = fields.Float(string="QA Score Sum", readonly=True)
+    qa_count = fields.Integer(string="Scored Calls", readonly=True)
 
     def init(self):
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE OR REPLACE VIEW coka_pbx_agent_stat AS (
-                SELECT c.id AS id,
-                       c.id AS call_id,
-                       c.start_date AS date,
-                       c.user_id AS user_id,
-                       c.hotline_id AS hotline_id,
-                       c.company_id AS company_id,
-                       c.direction AS direction,
-                       1 AS calls_handled,
-                       (c.status = 'answered')::int AS calls_answered,
-                       CASE WHEN c.status = 'answered' THEN 100.0 ELSE 0.0 END AS answer_rate,
-                       (c.direction = 'inbound')::int AS inbound_routed,
-                       (c.direction = 'inbound' AND c.status = 'answered')::int
-                           AS inbound_answered,
-                       (c.direction = 'inbound' AND c.status = 'missed' AND COALESCE((
-                            SELECT l.status FROM coka_pbx_agent_status_log l
-                             WHERE l.user_id = c.user_id AND l.date <= c.start_date
-                          ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on') = 'on')::int
-                           AS missed_while_on,
-                       COALESCE(c.talk_seconds, 0) AS talk_seconds,
-                       COALESCE(c.ring_seconds, 0) AS ring_seconds,
-                       COALESCE(c.cost, 0) AS cost,
-                       c.qa_score AS qa_score
-                  FROM coka_pbx_call c
-                 WHERE c.user_id IS NOT NULL
-            )
-            """
-            )
+        self._coka_create_view(self._coka_view_sql())
+
+    _coka_per_agent = "coka.pbx.agent.user.stat"
+
+    def _coka_view_sql(self, per_agent=False):
+        return SQL(
+            """SELECT r.id, r.date, r.user_id, r.hotline_id, r.company_id, r.direction,
+                      r.calls AS calls_handled,
+                      r.answered AS calls_answered,
+                      CASE WHEN r.calls > 0 THEN 100.0 * r.answered / r.calls ELSE 0.0 END
+                          AS answer_rate,
+                      r.inbound AS inbound_routed,
+                      r.inbound_answered,
+                      r.missed_while_on, r.talk_seconds, r.ring_seconds, r.cost,
+                      CASE WHEN r.qa_count > 0 THEN r.qa_sum / r.qa_count END AS qa_score,
+                      r.qa_sum, r.qa_count
+                 FROM (%s) r
+                WHERE r.user_id IS NOT NULL""",
+            self._coka_rows_sql(per_agent),
         )
 
     @api.model
@@ -115,6 +112,8 @@ class CokaPbxAgentStat(models.Model):
         rows = self._read_group(
             domain, ["user_id"], aggregates, order=f"{spec} {direction}, user_id"
         )
+        # The agents' names alone (not every column of users and partners).
+        self._coka_read_names(self.env["res.users"].union(*(row[0] for row in rows)))
         return [
             {
                 "user_id": user.id,
@@ -131,6 +130,12 @@ class CokaPbxAgentStat(models.Model):
             }
             for user, calls, answered, rate, missed, talk, cost, qa, routed, in_answered in rows
         ]
+
+    @api.model
+    def _coka_read_names(self, users):
+        """Read the users' names and display names into the cache, without the other
+        columns of ``res_users`` and ``res_partner`` the ORM would fetch with them."""
+        users.with_context(prefetch_fields=False).mapped("display_name")
 
     @api.model
     def _coka_fairness_counts(self, period_start, period_end):
@@ -159,6 +164,7 @@ class CokaPbxAgentStat(models.Model):
         extensions = self.env["coka.pbx.extension"].search([("user_id", "!=", False)])
         extra = self._coka_fairness_counts(period_start, period_end)
         agents = extensions.user_id | self.env["res.users"].browse(list(routed) + list(extra))
+        self._coka_read_names(agents)
         period_start = fields.Datetime.to_datetime(period_start)
         period_end = fields.Datetime.to_datetime(period_end)
         on = self._coka_on_seconds(agents, period_start, period_end)
@@ -193,36 +199,40 @@ class CokaPbxAgentStat(models.Model):
 
     @api.model
     def _coka_on_seconds(self, agents, period_start, period_end):
-        """Each agent's ON seconds in the period, from two queries on the status log: the
-        last change before the period (no change: ON) and the changes inside it."""
+        """Each agent's ON seconds in the period, in one query on the status log: his status
+        at the start (his last change before it; none: ON), then each change inside the
+        period, each lasting until the next one or the end; the ON spans summed (the rule of
+        ``tools.fairness.on_seconds``, a test compares them)."""
         self.env["coka.pbx.agent.status.log"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT a.id, (SELECT l.status FROM coka_pbx_agent_status_log l
-                                   WHERE l.user_id = a.id AND l.date < %s
-                                ORDER BY l.date DESC, l.id DESC LIMIT 1)
-                     FROM unnest(%s::int[]) AS a(id)""",
-                period_start,
-                agents.ids,
+                """WITH agents AS (SELECT unnest(%(agents)s::int[]) AS user_id),
+                        changes AS (
+                            SELECT a.user_id, %(start)s::timestamp AS date, 0 AS id,
+                                   COALESCE((SELECT l.status FROM coka_pbx_agent_status_log l
+                                              WHERE l.user_id = a.user_id AND l.date < %(start)s
+                                           ORDER BY l.date DESC, l.id DESC LIMIT 1), 'on')
+                                       AS status
+                              FROM agents a
+                         UNION ALL
+                            SELECT l.user_id, l.date, l.id, l.status
+                              FROM coka_pbx_agent_status_log l
+                             WHERE l.user_id = ANY(%(agents)s)
+                               AND l.date >= %(start)s AND l.date < %(end)s),
+                        spans AS (
+                            SELECT user_id, status,
+                                   lead(date, 1, %(end)s::timestamp)
+                                       OVER (PARTITION BY user_id ORDER BY date, id) - date
+                                       AS length
+                              FROM changes)
+                 SELECT user_id,
+                        COALESCE(sum(EXTRACT(EPOCH FROM length)) FILTER (WHERE status = 'on'), 0)
+                   FROM spans
+               GROUP BY user_id""",
+                agents=agents.ids,
+                start=period_start,
+                end=period_end,
             )
         )
-        initial = {user_id: status for user_id, status in self.env.cr.fetchall() if status}
-        changes = {agent.id: [] for agent in agents}
-        self.env.cr.execute(
-            SQL(
-                """SELECT user_id, date, status FROM coka_pbx_agent_status_log
-                    WHERE user_id = ANY(%s) AND date >= %s AND date < %s
-                 ORDER BY date, id""",
-                agents.ids,
-                period_start,
-                period_end,
-            )
-        )
-        for user_id, when, status in self.env.cr.fetchall():
-            changes[user_id].append((when, status))
-        return {
-            agent.id: fairness.on_seconds(
-                initial.get(agent.id, "on"), changes[agent.id], period_start, period_end
-            )
-            for agent in agents
-        }
+        seconds = dict(self.env.cr.fetchall())
+        return {agent.id: float(seconds.get(agent.id, 0.0)) for agent in agents}

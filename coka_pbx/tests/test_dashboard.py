@@ -280,6 +280,41 @@ class TestFairness(DashboardCase):
             [],
         )
 
+    def test_on_seconds_query_follows_the_rule(self):
+        """The query of ``_coka_on_seconds`` gives what ``tools.fairness.on_seconds`` gives
+        on the same log: no change (ON), a change before the period, changes inside it (one
+        at its first instant), OFF to the end."""
+        log = self.env["coka.pbx.agent.status.log"]
+        start, end = datetime(2026, 11, 19), datetime(2026, 11, 21)
+        history = {
+            self.agent_1: [(datetime(2026, 11, 18, 9), "off"), (start, "on")],
+            self.agent_2: [(datetime(2026, 11, 19, 8), "off"), (datetime(2026, 11, 19, 9), "on")],
+            self.manager: [(datetime(2026, 11, 20, 22), "off")],
+        }
+        for user, changes in history.items():
+            log.create(
+                [
+                    {
+                        "user_id": user.id,
+                        "status": status,
+                        "date": when,
+                        "company_id": self.company.id,
+                    }
+                    for when, status in changes
+                ]
+            )
+        other = new_test_user(self.env, "p5_fair_nolog", groups="coka_pbx.group_agent")
+        users = self.agent_1 | self.agent_2 | self.manager | other
+        got = self.env["coka.pbx.agent.stat"]._coka_on_seconds(users, start, end)
+        for user in users:
+            changes = history.get(user, [])
+            before = [status for when, status in changes if when < start]
+            inside = [(when, status) for when, status in changes if start <= when < end]
+            expected = fairness.on_seconds(before[-1] if before else "on", inside, start, end)
+            self.assertEqual(got[user.id], expected, user.login)
+        self.assertEqual(got[self.agent_2.id], 47 * 3600)
+        self.assertEqual(got[other.id], 48 * 3600)
+
     def test_on_seconds_rule(self):
         start, end = datetime(2026, 11, 1), datetime(2026, 11, 2)
         changes = [(datetime(2026, 10, 31), "on"), (datetime(2026, 11, 1, 6), "off")]
