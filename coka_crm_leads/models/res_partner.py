@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from odoo.addons.coka_pbx.tools import phone as phone_tools
@@ -8,6 +8,15 @@ CALL_CENTER_CONTEXT = "coka_call_center_contact"
 # Set by the contact import for one create() of a batch: the contacts' default values, read
 # once for the batch instead of once per contact (``_add_missing_default_values``).
 IMPORT_DEFAULTS = "coka_import_defaults"
+# Odoo's stored computes of a contact made precomputed (computed before the INSERT, so no
+# recompute and no UPDATE after it): see ``ResPartner._coka_import_precompute``.
+IMPORT_PRECOMPUTED = (
+    "complete_name",
+    "commercial_company_name",
+    "partner_share",
+    "email_normalized",
+    "phone_sanitized",
+)
 
 
 class ResPartner(models.Model):
@@ -111,6 +120,70 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id, "default_type": "lead"}
         return action
 
+    # Bulk creation (the contact import, SPEC CON-3) --------------------------------------
+
+    # Computed before the INSERT (Odoo's precompute) instead of after it: a batch create of
+    # contacts then has no recompute and no UPDATE of these columns at its flush. When the
+    # values do not give them, Odoo computes them on a new record of the values, with its
+    # own compute methods; the import gives them (``_coka_import_precompute``).
+    complete_name = fields.Char(compute="_compute_complete_name", store=True, precompute=True)
+    commercial_company_name = fields.Char(
+        compute="_compute_commercial_company_name", store=True, precompute=True
+    )
+    partner_share = fields.Boolean(compute="_compute_partner_share", store=True, precompute=True)
+    email_normalized = fields.Char(compute="_compute_email_normalized", store=True, precompute=True)
+    phone_sanitized = fields.Char(compute="_compute_phone_sanitized", store=True, precompute=True)
+
+    def _add_precomputed_values(self, vals_list):
+        """For the import's batch (context :data:`IMPORT_DEFAULTS`), the precomputed fields
+        that are pure functions of the values are set from them: Odoo's precompute would
+        build a new record per row to compute them."""
+        if self.env.context.get(IMPORT_DEFAULTS) is not None:
+            countries = {}
+            for vals in vals_list:
+                self._coka_import_precompute(vals, countries)
+        return super()._add_precomputed_values(vals_list)
+
+    def _coka_import_precompute(self, vals, countries):
+        """Set in ``vals`` what Odoo's computes give a contact with these values, when it is
+        a contact of its own (no parent, no company name, not a company, no user): its
+        complete name is its name, it has no commercial company name, it is shared (no
+        internal user), its e-mail normalised by Odoo's ``email_normalize`` and its first
+        number (mobile, then phone) sanitised by Odoo's ``_phone_format`` in the country
+        of the values or the company's, as ``mail.thread.phone`` does. Any other contact is
+        left to Odoo's precompute. ``countries`` caches the countries by id."""
+        if any(vals.get(name) for name in ("parent_id", "company_name", "is_company", "user_ids")):
+            return
+        name = vals.get("name")
+        vals.setdefault("complete_name", (name if isinstance(name, str) else "").strip())
+        vals.setdefault("commercial_company_name", False)
+        vals.setdefault("partner_share", True)
+        if "email_normalized" not in vals:
+            email = vals.get("email") or False
+            vals["email_normalized"] = tools.email_normalize(email, strict=False)
+        if "phone_sanitized" not in vals:
+            country_id = vals.get("country_id") or False
+            if country_id not in countries:
+                countries[country_id] = self.env["res.country"].browse(country_id)
+            sanitized = False
+            for fname in self._phone_get_number_fields():
+                if vals.get(fname):
+                    sanitized = self._phone_format(
+                        number=vals[fname], country=countries[country_id]
+                    )
+                    if sanitized:
+                        break
+            vals["phone_sanitized"] = sanitized
+
+    def _coka_import_skip_images(self):
+        """The resized copies of ``image_1920`` (stored related fields of ``image.mixin``)
+        of these new contacts without an image: empty, as they are in the cache since the
+        INSERT; their recompute (one attachment check per copy and contact) is dropped."""
+        without_image = self.filtered(lambda partner: not partner.image_1920)
+        for field in self._fields.values():
+            if field.store and field.related == "image_1920":
+                self.env.remove_to_compute(field, without_image)
+
     # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
 
     team_id = fields.Many2one(
@@ -149,6 +222,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if self.env.context.get(IMPORT_DEFAULTS) is not None:
+            partners = super().create(vals_list)
+            partners._coka_import_skip_images()
+            return partners
         if not self.env.context.get(CALL_CENTER_CONTEXT):
             return super().create(vals_list)
         vals_list = [dict(vals) for vals in vals_list]
