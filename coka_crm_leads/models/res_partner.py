@@ -8,8 +8,9 @@ CALL_CENTER_CONTEXT = "coka_call_center_contact"
 # Set by the contact import for one create() of a batch: the contacts' default values, read
 # once for the batch instead of once per contact (``_add_missing_default_values``).
 IMPORT_DEFAULTS = "coka_import_defaults"
-# Odoo's stored computes of a contact made precomputed (computed before the INSERT, so no
-# recompute and no UPDATE after it): see ``ResPartner._coka_import_precompute``.
+# Odoo's stored computes of a contact the import gives in the values of its batch create
+# (``ResPartner._coka_import_precompute``): the INSERT holds them, so the flush has nothing
+# to UPDATE. The last two are precomputed (computed before the INSERT, not at the flush).
 IMPORT_PRECOMPUTED = (
     "complete_name",
     "commercial_company_name",
@@ -122,36 +123,34 @@ class ResPartner(models.Model):
 
     # Bulk creation (the contact import, SPEC CON-3) --------------------------------------
 
-    # Computed before the INSERT (Odoo's precompute) instead of after it: a batch create of
-    # contacts then has no recompute and no UPDATE of these columns at its flush. When the
-    # values do not give them, Odoo computes them on a new record of the values, with its
-    # own compute methods; the import gives them (``_coka_import_precompute``).
-    complete_name = fields.Char(compute="_compute_complete_name", store=True, precompute=True)
-    commercial_company_name = fields.Char(
-        compute="_compute_commercial_company_name", store=True, precompute=True
-    )
-    partner_share = fields.Boolean(compute="_compute_partner_share", store=True, precompute=True)
+    # Computed before the INSERT (Odoo's precompute) instead of at the flush after it: a batch
+    # create of contacts then has no recompute and no UPDATE of these columns. When the
+    # values do not give them, Odoo computes them on a new record of the values, with its own
+    # compute methods; the import gives them (``_coka_import_precompute``). The complete
+    # name, commercial company name and shared flag cannot be precomputed (Odoo refuses:
+    # they depend on the commercial entity and the users, which are not): the import gives
+    # them too, Odoo recomputes them at the flush and finds the same values, so nothing is
+    # written again.
     email_normalized = fields.Char(compute="_compute_email_normalized", store=True, precompute=True)
     phone_sanitized = fields.Char(compute="_compute_phone_sanitized", store=True, precompute=True)
 
     def _add_precomputed_values(self, vals_list):
-        """For the import's batch (context :data:`IMPORT_DEFAULTS`), the precomputed fields
-        that are pure functions of the values are set from them: Odoo's precompute would
-        build a new record per row to compute them."""
+        """For the import's batch (context :data:`IMPORT_DEFAULTS`), the fields of
+        :data:`IMPORT_PRECOMPUTED` are set from the values: Odoo's precompute would build a
+        new record per row to compute the precomputed ones."""
         if self.env.context.get(IMPORT_DEFAULTS) is not None:
-            countries = {}
+            cache = {"number_fields": self._phone_get_number_fields()}
             for vals in vals_list:
-                self._coka_import_precompute(vals, countries)
+                self._coka_import_precompute(vals, cache)
         return super()._add_precomputed_values(vals_list)
 
-    def _coka_import_precompute(self, vals, countries):
+    def _coka_import_precompute(self, vals, cache):
         """Set in ``vals`` what Odoo's computes give a contact with these values, when it is
         a contact of its own (no parent, no company name, not a company, no user): its
         complete name is its name, it has no commercial company name, it is shared (no
-        internal user), its e-mail normalised by Odoo's ``email_normalize`` and its first
-        number (mobile, then phone) sanitised by Odoo's ``_phone_format`` in the country
-        of the values or the company's, as ``mail.thread.phone`` does. Any other contact is
-        left to Odoo's precompute. ``countries`` caches the countries by id."""
+        internal user), its e-mail normalised by Odoo's ``email_normalize`` and its number
+        sanitised (:meth:`_coka_import_sanitized`). Any other contact is left to Odoo.
+        ``cache`` holds the model's number fields and the countries by id."""
         if any(vals.get(name) for name in ("parent_id", "company_name", "is_company", "user_ids")):
             return
         name = vals.get("name")
@@ -162,18 +161,33 @@ class ResPartner(models.Model):
             email = vals.get("email") or False
             vals["email_normalized"] = tools.email_normalize(email, strict=False)
         if "phone_sanitized" not in vals:
-            country_id = vals.get("country_id") or False
-            if country_id not in countries:
-                countries[country_id] = self.env["res.country"].browse(country_id)
-            sanitized = False
-            for fname in self._phone_get_number_fields():
-                if vals.get(fname):
-                    sanitized = self._phone_format(
-                        number=vals[fname], country=countries[country_id]
-                    )
-                    if sanitized:
-                        break
-            vals["phone_sanitized"] = sanitized
+            vals["phone_sanitized"] = self._coka_import_sanitized(vals, cache)
+
+    def _coka_import_sanitized(self, vals, cache):
+        """``phone_sanitized`` of a contact with these values, as ``mail.thread.phone``
+        computes it: the first number (mobile, then phone) that Odoo's ``_phone_format``
+        gives in E.164 for the values' country, else the company's. In the suite's region
+        (:data:`phone_tools.DEFAULT_REGION`) and for a number in its display form (what the
+        import writes), that is the number's key, parsed once already by the import's check
+        (the same phonenumbers parse and validity check)."""
+        country_id = vals.get("country_id") or False
+        if country_id not in cache:
+            cache[country_id] = (
+                self.env["res.country"].browse(country_id) or self.env.company.country_id
+            )
+        country = cache[country_id]
+        for fname in cache["number_fields"]:
+            number = vals.get(fname)
+            if not number:
+                continue
+            key, display = phone_tools.to_e164_display(number)
+            if country.code == phone_tools.DEFAULT_REGION and display == number:
+                sanitized = key
+            else:
+                sanitized = self._phone_format(number=number, country=country)
+            if sanitized:
+                return sanitized
+        return False
 
     def _coka_import_skip_images(self):
         """The resized copies of ``image_1920`` (stored related fields of ``image.mixin``)
@@ -183,6 +197,22 @@ class ResPartner(models.Model):
         for field in self._fields.values():
             if field.store and field.related == "image_1920":
                 self.env.remove_to_compute(field, without_image)
+
+    def _coka_import_own_entity(self):
+        """The commercial entity of these new contacts without a parent: themselves, as
+        ``_compute_commercial_partner`` finds, set for the batch at once (written by the
+        flush's one UPDATE): the field is recursive, so Odoo computes it one contact at a
+        time. Left to Odoo when a one2many field is the inverse of the commercial entity
+        (its cache would have to follow)."""
+        field = self._fields["commercial_partner_id"]
+        if self.pool.field_inverses[field]:
+            return
+        own = self.filtered(lambda partner: partner.is_company or not partner.parent_id)
+        if not own:
+            return
+        self.env.cache.update(own, field, own._ids, dirty=True)
+        self.env.remove_to_compute(field, own)
+        own._validate_fields([field.name])
 
     # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
 
@@ -225,6 +255,7 @@ class ResPartner(models.Model):
         if self.env.context.get(IMPORT_DEFAULTS) is not None:
             partners = super().create(vals_list)
             partners._coka_import_skip_images()
+            partners._coka_import_own_entity()
             return partners
         if not self.env.context.get(CALL_CENTER_CONTEXT):
             return super().create(vals_list)
