@@ -177,7 +177,16 @@ class TestContactImport(TransactionCase):
         partners = self._imported().sorted("name")
         self.assertEqual(len(partners), 5)
         self.assertEqual(partners.mapped("city"), ["Hà Nội", "Huế", "Huế", "Huế", "Huế"])
-        for name in ("comment", "lang", "tz", "type", "active", "is_company", "color"):
+        for name in (
+            "comment",
+            "lang",
+            "tz",
+            "type",
+            "active",
+            "is_company",
+            "color",
+            "category_id",
+        ):
             self.assertEqual(set(partners.mapped(name)), {by_hand[name]}, name)
         self.assertEqual(set(partners.mapped("coka_source")), {"import"})
         self.assertEqual(set(partners.mapped("user_id")), set(self.staff))
