@@ -177,17 +177,11 @@ class TestContactImport(TransactionCase):
         partners = self._imported().sorted("name")
         self.assertEqual(len(partners), 5)
         self.assertEqual(partners.mapped("city"), ["Hà Nội", "Huế", "Huế", "Huế", "Huế"])
-        for name in (
-            "comment",
-            "lang",
-            "tz",
-            "type",
-            "active",
-            "is_company",
-            "color",
-            "category_id",
-        ):
+        for name in ("comment", "lang", "tz", "type", "active", "is_company", "color"):
             self.assertEqual(set(partners.mapped(name)), {by_hand[name]}, name)
+        # The empty set of tags of the defaults is not written: no tags, as by hand.
+        self.assertFalse(by_hand.category_id)
+        self.assertFalse(partners.category_id)
         self.assertEqual(set(partners.mapped("coka_source")), {"import"})
         self.assertEqual(set(partners.mapped("user_id")), set(self.staff))
         self.assertEqual(partners.mapped("commercial_partner_id"), partners)
