@@ -1,6 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import Partner as BasePartner
 from odoo.addons.coka_pbx.tools import phone as phone_tools
 
 # Set by the Call Center's Contacts action: the contacts created there are checked.
@@ -10,14 +11,16 @@ CALL_CENTER_CONTEXT = "coka_call_center_contact"
 IMPORT_DEFAULTS = "coka_import_defaults"
 # Odoo's stored computes of a contact the import gives in the values of its batch create
 # (``ResPartner._coka_import_precompute``): the INSERT holds them, so the flush has nothing
-# to UPDATE. The last two are precomputed (computed before the INSERT, not at the flush).
-IMPORT_PRECOMPUTED = (
-    "complete_name",
-    "commercial_company_name",
-    "partner_share",
-    "email_normalized",
-    "phone_sanitized",
-)
+# to UPDATE. The last two are precomputed (computed before the INSERT, not at the flush);
+# the first three, which Odoo does not let be precomputed, are by the methods named here
+# (base's), and their recompute at the flush is dropped while base's methods are those of
+# the model (``ResPartner._coka_import_keep_given``).
+IMPORT_GIVEN = {
+    "complete_name": ("_compute_complete_name", "_get_complete_name"),
+    "commercial_company_name": ("_compute_commercial_company_name",),
+    "partner_share": ("_compute_partner_share",),
+}
+IMPORT_PRECOMPUTED = (*IMPORT_GIVEN, "email_normalized", "phone_sanitized")
 
 
 class ResPartner(models.Model):
@@ -129,8 +132,7 @@ class ResPartner(models.Model):
     # compute methods; the import gives them (``_coka_import_precompute``). The complete
     # name, commercial company name and shared flag cannot be precomputed (Odoo refuses:
     # they depend on the commercial entity and the users, which are not): the import gives
-    # them too, Odoo recomputes them at the flush and finds the same values, so nothing is
-    # written again.
+    # them too (``_coka_import_keep_given``).
     email_normalized = fields.Char(compute="_compute_email_normalized", store=True, precompute=True)
     phone_sanitized = fields.Char(compute="_compute_phone_sanitized", store=True, precompute=True)
 
@@ -214,6 +216,36 @@ class ResPartner(models.Model):
         self.env.remove_to_compute(field, own)
         own._validate_fields([field.name])
 
+    def _coka_import_keep_given(self):
+        """Drop the flush's recompute of the fields of :data:`IMPORT_GIVEN` for these new
+        contacts that hold what ``_coka_import_precompute`` gave (contacts of their own: no
+        parent, company name, company flag or user; complete name = name, no commercial
+        company name, shared), which is what base's compute methods give them. A field whose
+        compute method (or helper) another module overrides is left to Odoo."""
+        model = type(self)
+        fields_ = [
+            self._fields[name]
+            for name, methods in IMPORT_GIVEN.items()
+            if all(getattr(model, method) is getattr(BasePartner, method) for method in methods)
+        ]
+        if not fields_:
+            return
+        own = self.filtered(
+            lambda partner: (
+                not (
+                    partner.parent_id
+                    or partner.company_name
+                    or partner.is_company
+                    or partner.user_ids
+                )
+                and partner.complete_name == (partner.name or "").strip()
+                and not partner.commercial_company_name
+                and partner.partner_share
+            )
+        )
+        for field in fields_:
+            self.env.remove_to_compute(field, own)
+
     # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
 
     team_id = fields.Many2one(
@@ -256,6 +288,7 @@ class ResPartner(models.Model):
             partners = super().create(vals_list)
             partners._coka_import_skip_images()
             partners._coka_import_own_entity()
+            partners._coka_import_keep_given()
             return partners
         if not self.env.context.get(CALL_CENTER_CONTEXT):
             return super().create(vals_list)

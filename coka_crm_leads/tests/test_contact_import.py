@@ -235,6 +235,21 @@ class TestContactImport(TransactionCase):
         self.assertEqual(imported.mapped("phone_sanitized"), [f"+8491200040{n}" for n in (1, 2, 3)])
         self.assertEqual(set(imported.mapped("partner_share")), {True})
 
+    def test_overridden_complete_name_is_left_to_odoo(self):
+        """A module that overrides how the complete name is made gets its own at the import
+        too: the recompute the import drops is only that of base's methods."""
+        Partner = type(self.env["res.partner"])
+
+        def marked(partner):
+            return f"{partner.name} (VIP)"
+
+        rows = [("Khách Bốn", "0912 000 404", "", "01/01/1990", "")]
+        with patch.object(Partner, "_get_complete_name", marked):
+            wizard = self._import(_xlsx(rows))
+            self.assertEqual(wizard.created_count, 1, wizard.job_id.error)
+            self.env.invalidate_all()
+            self.assertEqual(self._imported().complete_name, "Khách Bốn (VIP)")
+
     def test_update_or_skip_known_numbers(self):
         known = self.env["res.partner"].create(
             {"name": "Khách cũ", "mobile": "0912 000 001", "user_id": self.agent.id}
