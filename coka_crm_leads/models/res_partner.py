@@ -230,6 +230,10 @@ class ResPartner(models.Model):
         ]
         if not fields_:
             return
+        # The given values are read from the cache: reading the fields would compute them.
+        cache = self.env.cache
+        names = ("complete_name", "commercial_company_name", "partner_share")
+        complete, company, share = (self._fields[name] for name in names)
         own = self.filtered(
             lambda partner: (
                 not (
@@ -238,9 +242,9 @@ class ResPartner(models.Model):
                     or partner.is_company
                     or partner.user_ids
                 )
-                and partner.complete_name == (partner.name or "").strip()
-                and not partner.commercial_company_name
-                and partner.partner_share
+                and cache.get(partner, complete, None) == (partner.name or "").strip()
+                and not cache.get(partner, company, True)
+                and cache.get(partner, share, False)
             )
         )
         for field in fields_:
