@@ -168,10 +168,11 @@ class ResPartner(models.Model):
     def _coka_import_sanitized(self, vals, cache):
         """``phone_sanitized`` of a contact with these values, as ``mail.thread.phone``
         computes it: the first number (mobile, then phone) that Odoo's ``_phone_format``
-        gives in E.164 for the values' country, else the company's. In the suite's region
-        (:data:`phone_tools.DEFAULT_REGION`) and for a number in its display form (what the
-        import writes), that is the number's key, parsed once already by the import's check
-        (the same phonenumbers parse and validity check)."""
+        gives in E.164 for the values' country, else the company's. For a number in its
+        display form (what the import writes) in the suite's region
+        (:data:`phone_tools.DEFAULT_REGION`), that is the number's key, parsed once already
+        by the import's check (the same phonenumbers parse and validity check); without a
+        country, the key of an international number and nothing for a national one."""
         country_id = vals.get("country_id") or False
         if country_id not in cache:
             cache[country_id] = (
@@ -183,10 +184,13 @@ class ResPartner(models.Model):
             if not number:
                 continue
             key, display = phone_tools.to_e164_display(number)
-            if country.code == phone_tools.DEFAULT_REGION and display == number:
+            if display != number or country and country.code != phone_tools.DEFAULT_REGION:
+                sanitized = self._phone_format(number=number, country=country)
+            elif country:
                 sanitized = key
             else:
-                sanitized = self._phone_format(number=number, country=country)
+                # No country: Odoo reads only international numbers (with their "+").
+                sanitized = key if number.startswith("+") else False
             if sanitized:
                 return sanitized
         return False

@@ -191,14 +191,17 @@ class TestContactImport(TransactionCase):
     def test_precomputed_fields_are_odoos(self):
         """What the import gives of Odoo's stored computes before the INSERT (complete name,
         commercial company name, shared flag, normalised e-mail, sanitised number) is what
-        Odoo computes for a contact created by hand with the same values; no new record is
-        built for it, and the resized images and the commercial entity are Odoo's too."""
+        Odoo computes for a contact created by hand with the same values, with the company
+        in Vietnam and with no country; no new record is built for it, and the resized
+        images and the commercial entity are Odoo's too."""
         rows = [
             ("  Khách Một  ", "0912 000 401", " Khach.Mot@Example.VN ", "01/01/1990", ""),
             ("Khách Hai", "+84 912 000 402", "", "01/01/1990", ""),
             ("Khách Ba", "84912000403", "ba <BA@example.vn>", "01/01/1990", ""),
+            ("Khách Năm", "+1 650 253 0000", "", "01/01/1990", ""),
         ]
-        self.env.company.country_id = self.env.ref("base.vn")
+        names = ("complete_name", "commercial_company_name", "partner_share", "email_normalized")
+        names += ("phone_sanitized", "image_128", "image_1024")
         Partner = type(self.env["res.partner"])
         new, made = Partner.new, []
 
@@ -206,34 +209,37 @@ class TestContactImport(TransactionCase):
             made.append(partner._name)
             return new(partner, *args, **kwargs)
 
-        with patch.object(Partner, "new", counted):
-            wizard = self._import(_xlsx(rows))
-        self.assertEqual((wizard.job_state, wizard.created_count), ("done", 3), wizard.job_id.error)
-        self.assertNotIn("res.partner", made, "no new record per row for the precompute")
-        names = ("complete_name", "commercial_company_name", "partner_share", "email_normalized")
-        names += ("phone_sanitized", "image_128", "image_1024")
-        imported = self._imported().sorted("id")
-        by_hand = self.env["res.partner"].create(
-            [
-                {
-                    "name": partner.name,
-                    "phone": partner.phone,
-                    "email": partner.email,
-                    "user_id": False,
-                }
-                for partner in imported
-            ]
-        )
-        self.env.flush_all()
-        self.env.invalidate_all()
-        for partner, other in zip(imported, by_hand, strict=True):
-            for name in names:
-                self.assertEqual(partner[name], other[name], name)
-            self.assertEqual(partner.commercial_partner_id, partner)
-        self.assertEqual(imported.mapped("complete_name"), ["Khách Một", "Khách Hai", "Khách Ba"])
-        self.assertEqual(imported[0].email_normalized, "khach.mot@example.vn")
-        self.assertEqual(imported.mapped("phone_sanitized"), [f"+8491200040{n}" for n in (1, 2, 3)])
-        self.assertEqual(set(imported.mapped("partner_share")), {True})
+        sanitized, by_hand = {}, self.env["res.partner"]
+        for country in (self.env.ref("base.vn"), self.env["res.country"]):
+            self.env.company.country_id = country
+            (self._imported() | by_hand).unlink()  # the same numbers again
+            with patch.object(Partner, "new", counted):
+                wizard = self._import(_xlsx(rows))
+            self.assertEqual(wizard.created_count, 4, wizard.job_id.error)
+            self.assertNotIn("res.partner", made, "no new record per row for the precompute")
+            imported = self._imported().sorted("id")
+            by_hand = self.env["res.partner"].create(
+                [
+                    {"name": p.name, "phone": p.phone, "email": p.email, "user_id": False}
+                    for p in imported
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            for partner, other in zip(imported, by_hand, strict=True):
+                for name in names:
+                    self.assertEqual(partner[name], other[name], (country.code, name))
+                self.assertEqual(partner.commercial_partner_id, partner)
+            sanitized[country.code] = imported.mapped("phone_sanitized")
+            self.assertEqual(
+                imported.mapped("complete_name"),
+                ["Khách Một", "Khách Hai", "Khách Ba", "Khách Năm"],
+            )
+            self.assertEqual(imported[0].email_normalized, "khach.mot@example.vn")
+            self.assertEqual(set(imported.mapped("partner_share")), {True})
+        numbers = [f"+8491200040{n}" for n in (1, 2, 3)]
+        self.assertEqual(sanitized["VN"], [*numbers, "+16502530000"])
+        self.assertEqual(sanitized[False], [False, False, False, "+16502530000"])
 
     def test_overridden_complete_name_is_left_to_odoo(self):
         """A module that overrides how the complete name is made gets its own at the import
