@@ -157,3 +157,39 @@ def test_spreadsheet_reads_xlsx_with_types_and_refuses_junk():
     with pytest.raises(spreadsheet.ImportFileError) as caught:
         list(spreadsheet.read_table(b"", "a.csv"))
     assert caught.value.kind == "empty"
+
+
+def _openpyxl_rows(data, min_row=1):
+    """What openpyxl's read-only worksheet gives (the reader before lxml)."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = book.worksheets[0].iter_rows(min_row=min_row, values_only=True)
+    found = [(n, tuple(row)) for n, row in enumerate(rows, start=min_row)]
+    book.close()
+    return [(n, row) for n, row in found if not spreadsheet.is_blank(row)]
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_xlsx_reader_gives_what_openpyxl_gives(write_only):
+    """The lxml reader of the first sheet gives openpyxl's rows and values: shared and inline
+    strings, numbers, dates and times by their format, booleans, formulas' cached values
+    (none here), gaps between cells and rows, the declared dimension (a normal workbook) or
+    none (a write-only one)."""
+    book = openpyxl.Workbook(write_only=write_only)
+    sheet = book.create_sheet("Data") if write_only else book.active
+    lines = [
+        ["Name", "Born", "Count", "Rate", "Ok", None, "Note"],
+        ["An", datetime.datetime(1990, 3, 24, 8, 30), 5, 1.5, True],
+        [],
+        [None, datetime.date(2020, 1, 2), 12345678901, -0.25, False, None, None, "late"],
+        ["Bình", datetime.time(10, 30), "=1+1", 1e-7, None, "x"],
+    ]
+    for line in lines:
+        sheet.append(line)
+    if not write_only:
+        sheet["J9"] = "far"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    for min_row in (1, 2, 4):
+        assert list(spreadsheet.read_xlsx(data, min_row=min_row)) == _openpyxl_rows(data, min_row)
+    assert spreadsheet.table_size(data, "a.xlsx") == (5 if write_only else 9)

@@ -2,7 +2,7 @@ import base64
 import logging
 import zoneinfo
 
-from odoo import api, fields, models, modules
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
 
 from odoo.addons.coka_pbx.tools import spreadsheet
@@ -42,6 +42,18 @@ CREATE_CONTEXT = {
     "coka_call_center_contact": False,
 }
 DUPLICATE_MODES = [("skip", "Skip the row"), ("update", "Update the existing contact")]
+
+
+def _empty_x2many(field, value):
+    """Whether ``value`` of ``field`` leaves a new record's x2many empty: no command, or
+    only "set to nothing" / "clear" commands."""
+    if field.type not in ("one2many", "many2many"):
+        return False
+    return all(
+        isinstance(command, list | tuple)
+        and (command[0] == Command.CLEAR or (command[0] == Command.SET and not command[2]))
+        for command in value or ()
+    )
 
 
 class CokaContactImportJob(models.Model):
@@ -337,6 +349,14 @@ class CokaContactImportJob(models.Model):
                 # not with properties fields, whose defaults depend on the record's values.
                 if not any(field.type == "properties" for field in partners._fields.values()):
                     defaults = creator._add_missing_default_values({})
+                    # An empty set of tags (res.partner's default ``category_id``) is not
+                    # written: a new contact has none, and create() would write the empty
+                    # set of each contact of the batch.
+                    defaults = {
+                        name: value
+                        for name, value in defaults.items()
+                        if not _empty_x2many(partners._fields[name], value)
+                    }
                     creator = creator.with_context(**{IMPORT_DEFAULTS: defaults})
                 creator.create(creates)
             for owner, values in updates:

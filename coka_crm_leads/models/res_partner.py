@@ -1,6 +1,7 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import Partner as BasePartner
 from odoo.addons.coka_pbx.tools import phone as phone_tools
 
 # Set by the Call Center's Contacts action: the contacts created there are checked.
@@ -8,6 +9,18 @@ CALL_CENTER_CONTEXT = "coka_call_center_contact"
 # Set by the contact import for one create() of a batch: the contacts' default values, read
 # once for the batch instead of once per contact (``_add_missing_default_values``).
 IMPORT_DEFAULTS = "coka_import_defaults"
+# Odoo's stored computes of a contact the import gives in the values of its batch create
+# (``ResPartner._coka_import_precompute``): the INSERT holds them, so the flush has nothing
+# to UPDATE. The last two are precomputed (computed before the INSERT, not at the flush);
+# the first three, which Odoo does not let be precomputed, are by the methods named here
+# (base's), and their recompute at the flush is dropped while base's methods are those of
+# the model (``ResPartner._coka_import_keep_given``).
+IMPORT_GIVEN = {
+    "complete_name": ("_compute_complete_name", "_get_complete_name"),
+    "commercial_company_name": ("_compute_commercial_company_name",),
+    "partner_share": ("_compute_partner_share",),
+}
+IMPORT_PRECOMPUTED = (*IMPORT_GIVEN, "email_normalized", "phone_sanitized")
 
 
 class ResPartner(models.Model):
@@ -111,6 +124,136 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id, "default_type": "lead"}
         return action
 
+    # Bulk creation (the contact import, SPEC CON-3) --------------------------------------
+
+    # Computed before the INSERT (Odoo's precompute) instead of at the flush after it: a batch
+    # create of contacts then has no recompute and no UPDATE of these columns. When the
+    # values do not give them, Odoo computes them on a new record of the values, with its own
+    # compute methods; the import gives them (``_coka_import_precompute``). The complete
+    # name, commercial company name and shared flag cannot be precomputed (Odoo refuses:
+    # they depend on the commercial entity and the users, which are not): the import gives
+    # them too (``_coka_import_keep_given``).
+    email_normalized = fields.Char(compute="_compute_email_normalized", store=True, precompute=True)
+    phone_sanitized = fields.Char(compute="_compute_phone_sanitized", store=True, precompute=True)
+
+    def _add_precomputed_values(self, vals_list):
+        """For the import's batch (context :data:`IMPORT_DEFAULTS`), the fields of
+        :data:`IMPORT_PRECOMPUTED` are set from the values: Odoo's precompute would build a
+        new record per row to compute the precomputed ones."""
+        if self.env.context.get(IMPORT_DEFAULTS) is not None:
+            cache = {"number_fields": self._phone_get_number_fields()}
+            for vals in vals_list:
+                self._coka_import_precompute(vals, cache)
+        return super()._add_precomputed_values(vals_list)
+
+    def _coka_import_precompute(self, vals, cache):
+        """Set in ``vals`` what Odoo's computes give a contact with these values, when it is
+        a contact of its own (no parent, no company name, not a company, no user): its
+        complete name is its name, it has no commercial company name, it is shared (no
+        internal user), its e-mail normalised by Odoo's ``email_normalize`` and its number
+        sanitised (:meth:`_coka_import_sanitized`). Any other contact is left to Odoo.
+        ``cache`` holds the model's number fields and the countries by id."""
+        if any(vals.get(name) for name in ("parent_id", "company_name", "is_company", "user_ids")):
+            return
+        name = vals.get("name")
+        vals.setdefault("complete_name", (name if isinstance(name, str) else "").strip())
+        vals.setdefault("commercial_company_name", False)
+        vals.setdefault("partner_share", True)
+        if "email_normalized" not in vals:
+            email = vals.get("email") or False
+            vals["email_normalized"] = tools.email_normalize(email, strict=False)
+        if "phone_sanitized" not in vals:
+            vals["phone_sanitized"] = self._coka_import_sanitized(vals, cache)
+
+    def _coka_import_sanitized(self, vals, cache):
+        """``phone_sanitized`` of a contact with these values, as ``mail.thread.phone``
+        computes it: the first number (mobile, then phone) that Odoo's ``_phone_format``
+        gives in E.164 for the values' country, else the company's. For a number in its
+        display form (what the import writes) in the suite's region
+        (:data:`phone_tools.DEFAULT_REGION`), that is the number's key, parsed once already
+        by the import's check (the same phonenumbers parse and validity check); without a
+        country, the key of an international number and nothing for a national one."""
+        country_id = vals.get("country_id") or False
+        if country_id not in cache:
+            cache[country_id] = (
+                self.env["res.country"].browse(country_id) or self.env.company.country_id
+            )
+        country = cache[country_id]
+        for fname in cache["number_fields"]:
+            number = vals.get(fname)
+            if not number:
+                continue
+            key, display = phone_tools.to_e164_display(number)
+            if display != number or country and country.code != phone_tools.DEFAULT_REGION:
+                sanitized = self._phone_format(number=number, country=country)
+            elif country:
+                sanitized = key
+            else:
+                # No country: Odoo reads only international numbers (with their "+").
+                sanitized = key if number.startswith("+") else False
+            if sanitized:
+                return sanitized
+        return False
+
+    def _coka_import_skip_images(self):
+        """The resized copies of ``image_1920`` (stored related fields of ``image.mixin``)
+        of these new contacts without an image: empty, as they are in the cache since the
+        INSERT; their recompute (one attachment check per copy and contact) is dropped."""
+        without_image = self.filtered(lambda partner: not partner.image_1920)
+        for field in self._fields.values():
+            if field.store and field.related == "image_1920":
+                self.env.remove_to_compute(field, without_image)
+
+    def _coka_import_own_entity(self):
+        """The commercial entity of these new contacts without a parent: themselves, as
+        ``_compute_commercial_partner`` finds, set for the batch at once (written by the
+        flush's one UPDATE): the field is recursive, so Odoo computes it one contact at a
+        time. Left to Odoo when a one2many field is the inverse of the commercial entity
+        (its cache would have to follow)."""
+        field = self._fields["commercial_partner_id"]
+        if self.pool.field_inverses[field]:
+            return
+        own = self.filtered(lambda partner: partner.is_company or not partner.parent_id)
+        if not own:
+            return
+        self.env.cache.update(own, field, own._ids, dirty=True)
+        self.env.remove_to_compute(field, own)
+        own._validate_fields([field.name])
+
+    def _coka_import_keep_given(self):
+        """Drop the flush's recompute of the fields of :data:`IMPORT_GIVEN` for these new
+        contacts that hold what ``_coka_import_precompute`` gave (contacts of their own: no
+        parent, company name, company flag or user; complete name = name, no commercial
+        company name, shared), which is what base's compute methods give them. A field whose
+        compute method (or helper) another module overrides is left to Odoo."""
+        model = type(self)
+        fields_ = [
+            self._fields[name]
+            for name, methods in IMPORT_GIVEN.items()
+            if all(getattr(model, method) is getattr(BasePartner, method) for method in methods)
+        ]
+        if not fields_:
+            return
+        # The given values are read from the cache: reading the fields would compute them.
+        cache = self.env.cache
+        names = ("complete_name", "commercial_company_name", "partner_share")
+        complete, company, share = (self._fields[name] for name in names)
+        own = self.filtered(
+            lambda partner: (
+                not (
+                    partner.parent_id
+                    or partner.company_name
+                    or partner.is_company
+                    or partner.user_ids
+                )
+                and cache.get(partner, complete, None) == (partner.name or "").strip()
+                and not cache.get(partner, company, True)
+                and cache.get(partner, share, False)
+            )
+        )
+        for field in fields_:
+            self.env.remove_to_compute(field, own)
+
     # Contacts created from the Call Center (SPEC CON-1, CON-2) ---------------------------
 
     team_id = fields.Many2one(
@@ -149,6 +292,12 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if self.env.context.get(IMPORT_DEFAULTS) is not None:
+            partners = super().create(vals_list)
+            partners._coka_import_skip_images()
+            partners._coka_import_own_entity()
+            partners._coka_import_keep_given()
+            return partners
         if not self.env.context.get(CALL_CENTER_CONTEXT):
             return super().create(vals_list)
         vals_list = [dict(vals) for vals in vals_list]

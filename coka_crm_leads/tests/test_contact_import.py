@@ -179,11 +179,82 @@ class TestContactImport(TransactionCase):
         self.assertEqual(partners.mapped("city"), ["Hà Nội", "Huế", "Huế", "Huế", "Huế"])
         for name in ("comment", "lang", "tz", "type", "active", "is_company", "color"):
             self.assertEqual(set(partners.mapped(name)), {by_hand[name]}, name)
+        # The empty set of tags of the defaults is not written: no tags, as by hand.
+        self.assertFalse(by_hand.category_id)
+        self.assertFalse(partners.category_id)
         self.assertEqual(set(partners.mapped("coka_source")), {"import"})
         self.assertEqual(set(partners.mapped("user_id")), set(self.staff))
         self.assertEqual(partners.mapped("commercial_partner_id"), partners)
         self.assertEqual(partners[0].coka_phone_e164, "+84912000300")
         self.assertEqual(partners[0].phone, "0912 000 300")
+
+    def test_precomputed_fields_are_odoos(self):
+        """What the import gives of Odoo's stored computes before the INSERT (complete name,
+        commercial company name, shared flag, normalised e-mail, sanitised number) is what
+        Odoo computes for a contact created by hand with the same values, with the company
+        in Vietnam and with no country; no new record is built for it, and the resized
+        images and the commercial entity are Odoo's too."""
+        rows = [
+            ("  Khách Một  ", "0912 000 401", " Khach.Mot@Example.VN ", "01/01/1990", ""),
+            ("Khách Hai", "+84 912 000 402", "", "01/01/1990", ""),
+            ("Khách Ba", "84912000403", "ba <BA@example.vn>", "01/01/1990", ""),
+            ("Khách Năm", "+1 650 253 0000", "", "01/01/1990", ""),
+        ]
+        names = ("complete_name", "commercial_company_name", "partner_share", "email_normalized")
+        names += ("phone_sanitized", "image_128", "image_1024")
+        Partner = type(self.env["res.partner"])
+        new, made = Partner.new, []
+
+        def counted(partner, *args, **kwargs):
+            made.append(partner._name)
+            return new(partner, *args, **kwargs)
+
+        sanitized, by_hand = {}, self.env["res.partner"]
+        for country in (self.env.ref("base.vn"), self.env["res.country"]):
+            self.env.company.country_id = country
+            (self._imported() | by_hand).unlink()  # the same numbers again
+            with patch.object(Partner, "new", counted):
+                wizard = self._import(_xlsx(rows))
+            self.assertEqual(wizard.created_count, 4, wizard.job_id.error)
+            self.assertNotIn("res.partner", made, "no new record per row for the precompute")
+            imported = self._imported().sorted("id")
+            by_hand = self.env["res.partner"].create(
+                [
+                    {"name": p.name, "phone": p.phone, "email": p.email, "user_id": False}
+                    for p in imported
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            for partner, other in zip(imported, by_hand, strict=True):
+                for name in names:
+                    self.assertEqual(partner[name], other[name], (country.code, name))
+                self.assertEqual(partner.commercial_partner_id, partner)
+            sanitized[country.code] = imported.mapped("phone_sanitized")
+            self.assertEqual(
+                imported.mapped("complete_name"),
+                ["Khách Một", "Khách Hai", "Khách Ba", "Khách Năm"],
+            )
+            self.assertEqual(imported[0].email_normalized, "khach.mot@example.vn")
+            self.assertEqual(set(imported.mapped("partner_share")), {True})
+        numbers = [f"+8491200040{n}" for n in (1, 2, 3)]
+        self.assertEqual(sanitized["VN"], [*numbers, "+16502530000"])
+        self.assertEqual(sanitized[False], [False, False, False, "+16502530000"])
+
+    def test_overridden_complete_name_is_left_to_odoo(self):
+        """A module that overrides how the complete name is made gets its own at the import
+        too: the recompute the import drops is only that of base's methods."""
+        Partner = type(self.env["res.partner"])
+
+        def marked(partner):
+            return f"{partner.name} (VIP)"
+
+        rows = [("Khách Bốn", "0912 000 404", "", "01/01/1990", "")]
+        with patch.object(Partner, "_get_complete_name", marked):
+            wizard = self._import(_xlsx(rows))
+            self.assertEqual(wizard.created_count, 1, wizard.job_id.error)
+            self.env.invalidate_all()
+            self.assertEqual(self._imported().complete_name, "Khách Bốn (VIP)")
 
     def test_update_or_skip_known_numbers(self):
         known = self.env["res.partner"].create(

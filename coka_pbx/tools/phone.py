@@ -10,9 +10,11 @@ DEFAULT_REGION = "VN"
 
 
 # Parsed numbers by (text, region): hotlines and busy callers repeat, and an import checks,
-# displays and stores each of its numbers. Emptied when full.
+# displays and stores each of its numbers (three entries a number: as typed, key, display
+# form; an import batch of 1,000 rows needs about 3,000, which must outlive the batch).
+# Emptied when full.
 _PARSED = {}
-_PARSED_SIZE = 8192
+_PARSED_SIZE = 32768
 
 
 def _parse_key_display(text, region):
