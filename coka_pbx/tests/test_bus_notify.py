@@ -1,5 +1,6 @@
 import json
 import select
+import time
 from unittest.mock import patch
 
 import psycopg2
@@ -22,9 +23,15 @@ def _listener():
     return conn
 
 
-def _received(conn, timeout=5.0):
+def _received(conn, count, timeout=5.0):
+    """The payloads the listener gets, until ``count`` of them or ``timeout`` seconds (each
+    NOTIFY of the autocommit connection is a transaction of its own, delivered alone)."""
     payloads = []
-    if select.select([conn], [], [], timeout) != ([], [], []):
+    deadline = time.monotonic() + timeout
+    while len(payloads) < count:
+        left = deadline - time.monotonic()
+        if left <= 0 or select.select([conn], [], [], left) == ([], [], []):
+            break
         conn.poll()
         while conn.notifies:
             payloads.append(conn.notifies.pop(0).payload)
@@ -44,19 +51,19 @@ class TestNotifyConnection(TransactionCase):
 
     def test_payloads_reach_the_listener_on_one_connection(self):
         self.notifier.notify(['["db","a"]'])
-        self.assertEqual(_received(self.listener), ['["db","a"]'])
+        self.assertEqual(_received(self.listener, 1), ['["db","a"]'])
         self.notifier.notify(['["db","b"]', '["db","c"]'])
-        self.assertEqual(_received(self.listener), ['["db","b"]', '["db","c"]'])
+        self.assertEqual(_received(self.listener, 2), ['["db","b"]', '["db","c"]'])
         self.assertEqual(self.notifier.connections_opened, 1)
 
     def test_a_broken_connection_is_replaced_once(self):
         self.notifier.notify(['["db","first"]'])
-        _received(self.listener)
+        _received(self.listener, 1)
         pid = self.notifier._conn.get_backend_pid()
         with self.listener.cursor() as cr:
             cr.execute("SELECT pg_terminate_backend(%s)", [pid])
         self.notifier.notify(['["db","after"]'])
-        self.assertEqual(_received(self.listener), ['["db","after"]'])
+        self.assertEqual(_received(self.listener, 1), ['["db","after"]'])
         self.assertEqual(self.notifier.connections_opened, 2)
 
     def test_nothing_to_send_opens_nothing(self):
