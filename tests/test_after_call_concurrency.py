@@ -104,3 +104,27 @@ def test_parallel_runs_do_each_call_once_and_skip_a_locked_one():
     notes = _notes_per_partner(partner_ids)
     added = {pid: notes.get(pid, 0) - baseline.get(pid, 0) for pid in partner_ids}
     assert set(added.values()) == {1}, "one note on each contact, none twice"
+
+
+def test_a_run_whose_snapshot_is_older_than_another_runs_commit_claims_again():
+    """Repeatable read: a run that took its snapshot before another run committed the same
+    calls gets a serialisation failure on its claim; it claims again in a new transaction
+    (nothing left to do then) instead of failing."""
+    call_ids, partner_ids = _ended_calls(3)
+    baseline = _notes_per_partner(partner_ids)
+    late = _registry().cursor()
+    try:
+        late.execute("SELECT count(*) FROM coka_pbx_call")  # its snapshot, taken now
+        with _registry().cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            assert env["coka.pbx.call"]._cron_coka_after_call(batch=5) >= 3
+        late_env = api.Environment(late, SUPERUSER_ID, {})
+        late_env["coka.pbx.call"]._cron_coka_after_call(batch=5)
+        late.commit()
+    finally:
+        late.close()
+    assert _due(call_ids) == 0
+    notes = _notes_per_partner(partner_ids)
+    assert {pid: notes.get(pid, 0) - baseline.get(pid, 0) for pid in partner_ids} == dict.fromkeys(
+        partner_ids, 1
+    )

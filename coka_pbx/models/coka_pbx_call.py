@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_escape
@@ -799,22 +801,17 @@ class CokaPbxCall(models.Model):
         :param int limit: calls in one run at most
         :return: the number of calls done
         """
-        done = 0
+        done = conflicts = 0
         while done < limit:
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT id FROM coka_pbx_call
-                     WHERE after_call_due IS NOT NULL
-                     ORDER BY after_call_due, id
-                     LIMIT %s
-                       FOR UPDATE SKIP LOCKED
-                    """,
-                    min(batch, limit - done),
-                )
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
+            ids = self._coka_claim_after_call(min(batch, limit - done))
+            if ids is None:
+                # Another run committed some of these calls after this transaction's snapshot
+                # (repeatable read): claim again in a new transaction, a few times at most.
+                conflicts += 1
+                if modules.module.current_test or conflicts > 3:
+                    break
+                self.env.cr.rollback()
+                continue
             if not ids:
                 break
             calls = self.browse(ids).with_context(tracking_disable=True, mail_notrack=True)
@@ -823,6 +820,35 @@ class CokaPbxCall(models.Model):
             if not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    @api.model
+    def _coka_claim_after_call(self, size):
+        """Lock up to ``size`` calls due for their after-call work, oldest first, skipping
+        those another transaction holds.
+
+        :return: their ids, or ``None`` when one of them was changed by a transaction that
+            committed after this one's snapshot (a serialisation failure, rolled back to a
+            savepoint: the transaction goes on)
+        """
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        SELECT id FROM coka_pbx_call
+                         WHERE after_call_due IS NOT NULL
+                         ORDER BY after_call_due, id
+                         LIMIT %s
+                           FOR UPDATE SKIP LOCKED
+                        """,
+                        size,
+                    ),
+                    log_exceptions=False,
+                )
+                return [row[0] for row in self.env.cr.fetchall()]
+        except errors.SerializationFailure:
+            return None
 
     # Reports: too-long review and QA score (SPEC REP-3, REP-5) ---------------------------
 
