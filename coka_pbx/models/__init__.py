@@ -16,6 +16,7 @@ from . import coka_pbx_sticky_rule
 from . import ir_http
 from . import coka_pbx_qa_rule
 from . import coka_pbx_agent_status_log
+from . import coka_pbx_call_count_mixin
 from . import coka_pbx_call_day
 from . import coka_pbx_call_hour
 from . import coka_pbx_call_user_day

@@ -30,29 +30,16 @@ class CokaPbxCallDay(models.Model):
     the days whose calls changed; nothing is added to the webhook."""
 
     _name = "coka.pbx.call.day"
+    _inherit = ["coka.pbx.call.count.mixin"]
     _description = "Calls per Day"
     _log_access = False
     _order = "day desc, id"
 
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    day = fields.Date(required=True, index=True, help="The local day, in the report time zone.")
-    date = fields.Datetime(required=True, index=True, help="The day's local midnight, in UTC.")
     hotline_id = fields.Many2one("coka.pbx.hotline", ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Agent", ondelete="cascade")
     extension_id = fields.Many2one("coka.pbx.extension", ondelete="cascade")
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
     )
-    calls = fields.Integer()
-    answered = fields.Integer()
-    missed = fields.Integer()
-    ring_seconds = fields.Integer()
-    talk_seconds = fields.Integer()
-    answered_talk_seconds = fields.Integer()
-    cost = fields.Float(digits=(16, 2))
-    qa_sum = fields.Float()
-    qa_count = fields.Integer()
-    missed_while_on = fields.Integer()
 
     @api.model
     def _coka_report_tz(self):

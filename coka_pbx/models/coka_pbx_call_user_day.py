@@ -9,25 +9,12 @@ class CokaPbxCallUserDay(models.Model):
     ``coka.pbx.call.day`` by its refresh job."""
 
     _name = "coka.pbx.call.user.day"
+    _inherit = ["coka.pbx.call.count.mixin"]
     _description = "Calls per Agent and Day"
     _log_access = False
     _order = "day desc, id"
 
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    day = fields.Date(required=True, index=True, help="The local day, in the report time zone.")
-    date = fields.Datetime(required=True, index=True, help="The day's local midnight, in UTC.")
-    user_id = fields.Many2one("res.users", string="Agent", ondelete="cascade")
-    calls = fields.Integer()
-    answered = fields.Integer()
-    missed = fields.Integer()
     inbound = fields.Integer()
     outbound = fields.Integer()
     inbound_answered = fields.Integer()
     inbound_missed = fields.Integer()
-    ring_seconds = fields.Integer()
-    talk_seconds = fields.Integer()
-    answered_talk_seconds = fields.Integer()
-    cost = fields.Float(digits=(16, 2))
-    qa_sum = fields.Float()
-    qa_count = fields.Integer()
-    missed_while_on = fields.Integer()
