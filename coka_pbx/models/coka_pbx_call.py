@@ -1,5 +1,5 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from psycopg2 import errors
 
@@ -311,7 +311,7 @@ class CokaPbxCall(models.Model):
         values = dict(zip(self.PANEL_KEYS, row[1:], strict=True))
         for name in ("start_date", "answer_date", "end_date"):
             if values[name]:
-                values[name] = fields.Datetime.to_datetime(values[name][:19].replace("T", " "))
+                values[name] = datetime.fromisoformat(values[name])  # as json renders it
         return self.env["res.partner"].browse(row[0]), self._coka_panel_payload(values)
 
     def _coka_panel_payload(self, values):

@@ -330,7 +330,7 @@ class CokaPbxHotline(models.Model):
         facts = dict(zip(names, rule_row[1:], strict=True)) if rule_row else None
         last_call_date = facts.pop("last_call_date") if facts else None
         if isinstance(last_call_date, str):
-            last_call_date = fields.Datetime.to_datetime(last_call_date[:19].replace("T", " "))
+            last_call_date = datetime.fromisoformat(last_call_date)  # as json renders it
         action = sticky.decide(self.sticky_mode, self.sticky_auto_remember, facts, extension.id)
         if action == sticky.CREATE and rule:
             # An archived (expired) rule starts afresh with this call's agent.
