@@ -3,10 +3,13 @@ and of the shared file reader coka_pbx/tools/spreadsheet.py (no database)."""
 
 import datetime
 import io
+import random
 from collections import Counter
 
 import openpyxl
 import pytest
+
+from odoo.tools import email_normalize
 
 from odoo.addons.coka_crm_leads.tools import contact_import as rules
 from odoo.addons.coka_pbx.tools import spreadsheet
@@ -193,3 +196,44 @@ def test_xlsx_reader_gives_what_openpyxl_gives(write_only):
     for min_row in (1, 2, 4):
         assert list(spreadsheet.read_xlsx(data, min_row=min_row)) == _openpyxl_rows(data, min_row)
     assert spreadsheet.table_size(data, "a.xlsx") == (5 if write_only else 9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k1@example.vn",
+        "Khach.Mot@Example.VN",
+        "a.b+c_d-e@sub.domain-x.com",
+        "a@localhost",
+        " spaced@example.vn ",
+        "Name <Name@Example.vn>",
+        '"Quoted" <q@example.vn>',
+        "two@example.vn, three@example.vn",
+        "a..b@example.vn",
+        ".a@example.vn",
+        "a.@example.vn",
+        "a@.example.vn",
+        "a@example..vn",
+        "a@b@example.vn",
+        "@example.vn",
+        "no-at-sign",
+        "tên@ví-dụ.vn",
+        "Tên@Example.VN",
+        "a@EXAMPLE.VN.",
+        "",
+        None,
+        False,
+    ],
+)
+def test_normalized_email_is_odoos(text):
+    """The import's e-mail key is Odoo's email_normalize(text, strict=False), with or without
+    its plain-address shortcut."""
+    assert rules.normalized_email(text) == email_normalize(text or False, strict=False)
+
+
+def test_normalized_email_is_odoos_on_random_addresses():
+    rnd = random.Random(12)
+    alphabet = 'aB0._+-@ <>",;:()[]é'
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14)))
+        assert rules.normalized_email(text) == email_normalize(text, strict=False), text

@@ -1,5 +1,7 @@
 """Pure tests of the one phone normaliser (SPEC PBX-4): no database."""
 
+import random
+
 import pytest
 
 from odoo.addons.coka_pbx.tools import phone
@@ -67,3 +69,30 @@ def test_display_form_and_key_read_back_as_the_same_number(typed):
     assert phone.to_e164_display(display) == (key, display)
     phone._PARSED.clear()
     assert phone.to_e164_display(key) == (key, display)
+
+
+def _national_texts():
+    """Every 0 + three-digit start, ten and eleven digits long, with seeded random tails,
+    and the same with separators; plus texts around the shortcut's edges."""
+    rnd = random.Random(84)
+    texts = []
+    for start in range(1000):
+        for length in (10, 11):
+            digits = f"0{start:03d}" + "".join(rnd.choice("0123456789") for _ in range(length - 4))
+            texts += [digits, f"{digits[:4]} {digits[4:7]} {digits[7:]}", digits.replace("9", ".9")]
+    texts += ["0912-345-678", "0 912345678", "00912345678", "０９１２３４５６７８", "091234567"]
+    texts += ["091234567890", "0912345678 ", "0912 345 678 ext. 12", "01234567890"]
+    return texts
+
+
+def test_national_shortcut_gives_what_phonenumbers_parse_gives(monkeypatch):
+    """The national numbers read without phonenumbers.parse() give the same key and display
+    form as through it, valid or not."""
+    texts = _national_texts()
+    with_shortcut = [phone._parse(text, "VN") for text in texts]
+    shortcut_taken = sum(phone._parse_national(text, "VN") is not None for text in texts)
+    monkeypatch.setattr(phone, "_parse_national", lambda text, region: None)
+    without = [phone._parse(text, "VN") for text in texts]
+    assert with_shortcut == without
+    assert shortcut_taken > len(texts) / 4, "the shortcut is taken for most national numbers"
+    assert sum(bool(key) for key, _display in without) > 1000, "valid numbers among them"

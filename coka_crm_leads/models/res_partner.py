@@ -1,8 +1,11 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import Partner as BasePartner
 from odoo.addons.coka_pbx.tools import phone as phone_tools
+
+from ..tools import contact_import
 
 # Set by the Call Center's Contacts action: the contacts created there are checked.
 CALL_CENTER_CONTEXT = "coka_call_center_contact"
@@ -21,6 +24,8 @@ IMPORT_GIVEN = {
     "partner_share": ("_compute_partner_share",),
 }
 IMPORT_PRECOMPUTED = (*IMPORT_GIVEN, "email_normalized", "phone_sanitized")
+# What ``ResPartner._coka_import_cached`` gives for a value not in the cache.
+NOT_CACHED = object()
 
 
 class ResPartner(models.Model):
@@ -150,8 +155,9 @@ class ResPartner(models.Model):
         """Set in ``vals`` what Odoo's computes give a contact with these values, when it is
         a contact of its own (no parent, no company name, not a company, no user): its
         complete name is its name, it has no commercial company name, it is shared (no
-        internal user), its e-mail normalised by Odoo's ``email_normalize`` and its number
-        sanitised (:meth:`_coka_import_sanitized`). Any other contact is left to Odoo.
+        internal user), its e-mail normalised as Odoo's ``email_normalize`` does
+        (``tools.contact_import.normalized_email``) and its number sanitised
+        (:meth:`_coka_import_sanitized`). Any other contact is left to Odoo.
         ``cache`` holds the model's number fields and the countries by id."""
         if any(vals.get(name) for name in ("parent_id", "company_name", "is_company", "user_ids")):
             return
@@ -160,8 +166,7 @@ class ResPartner(models.Model):
         vals.setdefault("commercial_company_name", False)
         vals.setdefault("partner_share", True)
         if "email_normalized" not in vals:
-            email = vals.get("email") or False
-            vals["email_normalized"] = tools.email_normalize(email, strict=False)
+            vals["email_normalized"] = contact_import.normalized_email(vals.get("email"))
         if "phone_sanitized" not in vals:
             vals["phone_sanitized"] = self._coka_import_sanitized(vals, cache)
 
@@ -195,30 +200,98 @@ class ResPartner(models.Model):
                 return sanitized
         return False
 
+    def _coka_import_cached(self, *names):
+        """``[(contact, value, ...)]``: the values of the fields ``names`` of these new
+        contacts as ``_create`` left them in the cache (:data:`NOT_CACHED` for a value that
+        is not there), read from the cache: reading the fields would compute what the
+        import's create is about to keep, and costs several times more a value."""
+        cache = self.env.cache
+        fields_ = [self._fields[name] for name in names]
+        return [
+            (partner, *(cache.get(partner, f, NOT_CACHED) for f in fields_)) for partner in self
+        ]
+
     def _coka_import_skip_images(self):
         """The resized copies of ``image_1920`` (stored related fields of ``image.mixin``)
         of these new contacts without an image: empty, as they are in the cache since the
         INSERT; their recompute (one attachment check per copy and contact) is dropped."""
-        without_image = self.filtered(lambda partner: not partner.image_1920)
+        without_image = self.browse(
+            partner.id for partner, image in self._coka_import_cached("image_1920") if not image
+        )
         for field in self._fields.values():
             if field.store and field.related == "image_1920":
                 self.env.remove_to_compute(field, without_image)
 
-    def _coka_import_own_entity(self):
-        """The commercial entity of these new contacts without a parent: themselves, as
-        ``_compute_commercial_partner`` finds, set for the batch at once (written by the
-        flush's one UPDATE): the field is recursive, so Odoo computes it one contact at a
-        time. Left to Odoo when a one2many field is the inverse of the commercial entity
-        (its cache would have to follow)."""
+    def _coka_import_entity_in_insert(self):
+        """Whether the import's INSERT may hold the commercial entity of its contacts of
+        their own (:meth:`_create`): base's compute gives it (``_compute_commercial_partner``
+        is not overridden) and no one2many field is its inverse (whose cache would have to
+        follow)."""
         field = self._fields["commercial_partner_id"]
-        if self.pool.field_inverses[field]:
-            return
-        own = self.filtered(lambda partner: partner.is_company or not partner.parent_id)
+        model = type(self)
+        return (
+            model._compute_commercial_partner is BasePartner._compute_commercial_partner
+            and not self.pool.field_inverses[field]
+        )
+
+    @api.model
+    def _create(self, data_list):
+        """For the import's batch (context :data:`IMPORT_DEFAULTS`): the contacts that are
+        their own commercial entity (a company, or no parent) get their id from the table's
+        sequence before the INSERT, which then holds the entity too (the contact's own id,
+        as ``_compute_commercial_partner`` finds). Without it the entity, unknown before the
+        INSERT, was written by an UPDATE of every new row (a second version of the row with
+        all its index entries), which cost the import as much time in PostgreSQL as the
+        INSERT itself.
+
+        The INSERT runs with sequential scans off (for this transaction, put back after it):
+        PostgreSQL checks the entity's foreign key (res_partner to res_partner) for each new
+        row with a plan it keeps for the transaction, made for the table's size at the first
+        check; on a small table that plan reads the whole table, which the import makes
+        bigger with every batch (20,000 new contacts took 11 s instead of 0.6 s)."""
+        importing = self.env.context.get(IMPORT_DEFAULTS) is not None
+        if not importing or not self._coka_import_entity_in_insert():
+            return super()._create(data_list)
+        own = [data["stored"] for data in data_list if _coka_is_own_entity(data["stored"])]
         if not own:
+            return super()._create(data_list)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                self._table,
+                len(own),
+            )
+        )
+        for stored, (new_id,) in zip(own, cr.fetchall(), strict=True):
+            stored["id"] = stored["commercial_partner_id"] = new_id
+        cr.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        [(seqscan, _off)] = cr.fetchall()
+        # On an error the transaction (or the savepoint) is rolled back, and the setting with it.
+        records = super()._create(data_list)
+        cr.execute(SQL("SELECT set_config('enable_seqscan', %s, true)", seqscan))
+        return records
+
+    def _coka_import_own_entity(self):
+        """The commercial entity of these new contacts of their own (a company or no
+        parent): written by the INSERT (:meth:`_create`) and in the cache since, so its
+        recompute at the flush (the field is recursive: Odoo computed it one contact at a
+        time, each with mail.thread's tracking step) is dropped. Left to Odoo when
+        :meth:`_coka_import_entity_in_insert` says no."""
+        if not self._coka_import_entity_in_insert():
             return
-        self.env.cache.update(own, field, own._ids, dirty=True)
-        self.env.remove_to_compute(field, own)
-        own._validate_fields([field.name])
+        field = self._fields["commercial_partner_id"]
+        cached = self._coka_import_cached("is_company", "parent_id", field.name)
+        own = self.browse(
+            partner.id
+            for partner, is_company, parent, entity in cached
+            if (is_company or not parent) and entity == partner.id
+        )
+        if own:
+            self.env.remove_to_compute(field, own)
+            own._validate_fields([field.name])
 
     def _coka_import_keep_given(self):
         """Drop the flush's recompute of the fields of :data:`IMPORT_GIVEN` for these new
@@ -234,23 +307,19 @@ class ResPartner(models.Model):
         ]
         if not fields_:
             return
-        # The given values are read from the cache: reading the fields would compute them.
-        cache = self.env.cache
-        names = ("complete_name", "commercial_company_name", "partner_share")
-        complete, company, share = (self._fields[name] for name in names)
-        own = self.filtered(
-            lambda partner: (
-                not (
-                    partner.parent_id
-                    or partner.company_name
-                    or partner.is_company
-                    or partner.user_ids
-                )
-                and cache.get(partner, complete, None) == (partner.name or "").strip()
-                and not cache.get(partner, company, True)
-                and cache.get(partner, share, False)
-            )
-        )
+        names = ("parent_id", "company_name", "is_company", "user_ids", "name")
+        names += ("complete_name", "commercial_company_name", "partner_share")
+        own = []
+        # NOT_CACHED is true: a value not in the cache leaves the contact to Odoo.
+        for partner, *values in self._coka_import_cached(*names):
+            parent, company, is_company, users, name, complete, commercial, share = values
+            if (
+                not (parent or company or is_company or users or commercial)
+                and complete == (name if isinstance(name, str) else "").strip()
+                and share is True
+            ):
+                own.append(partner.id)
+        own = self.browse(own)
         for field in fields_:
             self.env.remove_to_compute(field, own)
 
@@ -395,6 +464,12 @@ class ResPartner(models.Model):
                     )
                 )
             vals[name] = phone_tools.to_display(number)
+
+
+def _coka_is_own_entity(stored):
+    """Whether a new contact of these stored values is its own commercial entity, as
+    ``_compute_commercial_partner`` decides: a company, or no parent."""
+    return bool(stored.get("is_company") or not stored.get("parent_id"))
 
 
 def _coka_is_empty(value):

@@ -241,6 +241,62 @@ class TestContactImport(TransactionCase):
         self.assertEqual(sanitized["VN"], [*numbers, "+16502530000"])
         self.assertEqual(sanitized[False], [False, False, False, "+16502530000"])
 
+    def test_entity_in_the_insert_no_update(self):
+        """The commercial entity of the imported contacts is written by their INSERT (ids
+        reserved from the table's sequence): no UPDATE of res_partner follows; a contact of
+        a company created in the same batch by the import's create keeps the company as
+        its entity, and a company is its own."""
+        rows = [(f"Khách {n}", f"09120005{n:02d}", "", "01/01/1990", "") for n in range(5)]
+        Cursor = type(self.env.cr)
+        execute, statements = Cursor.execute, []
+
+        def recorded(cr, query, params=None, log_exceptions=True):
+            code = getattr(query, "code", query)
+            if code.lstrip().startswith('INSERT INTO "res_partner"'):
+                execute(cr, "SHOW enable_seqscan")
+                code += f" -- enable_seqscan {cr.fetchone()[0]}"
+            statements.append(code)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch(f"{JOB}.BATCH_SIZE", 2), patch.object(Cursor, "execute", recorded):
+            wizard = self._import(_xlsx(rows))
+        self.assertEqual(wizard.created_count, 5, wizard.job_id.error)
+        inserts = [s for s in statements if s.lstrip().startswith('INSERT INTO "res_partner"')]
+        self.assertEqual(len(inserts), 3, "one INSERT a batch of two rows")
+        # Sequential scans are off for the INSERT (the entity's foreign key check), and only
+        # for it.
+        self.assertTrue(all(s.endswith("enable_seqscan off") for s in inserts), inserts)
+        self.env.cr.execute("SHOW enable_seqscan")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
+        self.assertFalse(
+            [s for s in statements if s.lstrip().startswith('UPDATE "res_partner"')],
+            "no UPDATE of the new contacts",
+        )
+        self.env.invalidate_all()
+        partners = self._imported()
+        self.assertEqual(len(partners), 5)
+        for partner in partners:
+            self.assertEqual(partner.commercial_partner_id, partner)
+        self.env.cr.execute(
+            "SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND commercial_partner_id = id",
+            [partners.ids],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 5, "stored, not only in the cache")
+        # The import's create with a contact of a company (not one of its own rows).
+        company = self.env["res.partner"].create({"name": "Công ty A", "is_company": True})
+        creator = self.env["res.partner"].with_context(coka_import_defaults={})
+        created = creator.create(
+            [
+                {"name": "Nhân viên A", "parent_id": company.id},
+                {"name": "Công ty B", "is_company": True},
+                {"name": "Khách lẻ"},
+            ]
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(created.mapped("commercial_partner_id"), company | created[1:])
+        self.assertEqual(created[0].commercial_company_name, "Công ty A")
+
     def test_overridden_complete_name_is_left_to_odoo(self):
         """A module that overrides how the complete name is made gets its own at the import
         too: the recompute the import drops is only that of base's methods."""

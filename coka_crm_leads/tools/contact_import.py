@@ -8,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from odoo.tools import email_normalize
+
 from odoo.addons.coka_pbx.tools import phone as phone_tools
 from odoo.addons.coka_pbx.tools.spreadsheet import cell_text
 
@@ -66,6 +68,11 @@ TIME_FORMATS = (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M")
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 EXCEL_MAX_SERIAL = 2958466  # 9999-12-31
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# A plain address: ASCII dot-separated words each side of one "@", nothing else (no name,
+# quotes, brackets, spaces or second address). Odoo's email_normalize() gives it lowercased.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
 
 
 def normalize(text):
@@ -74,6 +81,16 @@ def normalize(text):
     text = (text or "").replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NOT_WORD.sub(" ", text.lower()).strip()
+
+
+def normalized_email(text):
+    """``email_normalized`` of a contact with this e-mail, as Odoo computes it
+    (``odoo.tools.email_normalize(text, strict=False)``): a plain address lowercased without
+    Odoo's address parser (a third of a row's cost in the values an import gives), anything
+    else by Odoo's function."""
+    if text and isinstance(text, str) and _PLAIN_EMAIL.fullmatch(text):
+        return text.lower()
+    return email_normalize(text or False, strict=False)
 
 
 def propose_mapping(headers, labels):

@@ -34,11 +34,34 @@ def _parse_key_display(text, region):
     return result
 
 
+_COUNTRY_CODE = phonenumbers.country_code_for_region(DEFAULT_REGION)
+
+
+def _parse_national(text, region):
+    """The number of ``text`` when it is a national number of the suite's region written
+    as 0 and nine or ten ASCII digits (separators allowed: space, dot, dash), without
+    ``phonenumbers.parse()``, which reads such a text as the digits after the 0 (the
+    national prefix: no number of the region starts with 0, and nine or ten digits are
+    possible lengths there); ``None`` for any other text, left to phonenumbers (bulk work,
+    the contact import: the parse is a third of the cost of a number; the same results are
+    tested over every start of such numbers)."""
+    if region != DEFAULT_REGION:
+        return None
+    digits = text.replace(" ", "").replace(".", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit() and len(digits) in (10, 11)):
+        return None
+    if digits[0] != "0" or digits[1] == "0":
+        return None  # "00" starts an international number
+    return phonenumbers.PhoneNumber(country_code=_COUNTRY_CODE, national_number=int(digits[1:]))
+
+
 def _parse(text, region):
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return False, None
+    parsed = _parse_national(text, region)
+    if parsed is None:
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return False, None
     if not phonenumbers.is_valid_number(parsed):
         return False, None
     key = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
