@@ -79,7 +79,7 @@ def _key_text(number, region):
     text = number.strip()
     if not text:
         return None
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(filter(str.isdigit, text))
     # "84912..." typed without the plus: a national number never starts with the
     # country code, so read it as international.
     if not text.startswith("+") and region == DEFAULT_REGION and digits.startswith("84"):
