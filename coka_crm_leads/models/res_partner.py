@@ -239,10 +239,9 @@ class ResPartner(models.Model):
         """For the import's batch (context :data:`IMPORT_DEFAULTS`): the contacts that are
         their own commercial entity (a company, or no parent) get their id from the table's
         sequence before the INSERT, which then holds the entity too (the contact's own id,
-        as ``_compute_commercial_partner`` finds). Without it the entity, unknown before the
-        INSERT, was written by an UPDATE of every new row (a second version of the row with
-        all its index entries), which cost the import as much time in PostgreSQL as the
-        INSERT itself.
+        as ``_compute_commercial_partner`` finds), and no UPDATE of every new row follows to
+        write it (a second version of the row with all its index entries, as costly in
+        PostgreSQL as the INSERT itself).
 
         The INSERT runs with sequential scans off (for this transaction, put back after it):
         PostgreSQL checks the entity's foreign key (res_partner to res_partner) for each new
@@ -283,11 +282,11 @@ class ResPartner(models.Model):
         if not self._coka_import_entity_in_insert():
             return
         field = self._fields["commercial_partner_id"]
-        cached = self._coka_import_cached("is_company", "parent_id", field.name)
+        # The entity is in the cache, and the contact's own id, only where the INSERT wrote it.
         own = self.browse(
             partner.id
-            for partner, is_company, parent, entity in cached
-            if (is_company or not parent) and entity == partner.id
+            for partner, entity in self._coka_import_cached(field.name)
+            if entity == partner.id
         )
         if own:
             self.env.remove_to_compute(field, own)
