@@ -1,6 +1,9 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.models import INSERT_BATCH_SIZE, LOG_ACCESS_COLUMNS, SQL_DEFAULT
+from odoo.tools import SQL, split_every
 
 from odoo.addons.base.models.res_partner import Partner as BasePartner
 from odoo.addons.coka_pbx.tools import phone as phone_tools
@@ -272,8 +275,99 @@ class ResPartner(models.Model):
         )
         [(seqscan, _off)] = cr.fetchall()
         # On an error the transaction (or the savepoint) is rolled back, and the setting with it.
-        records = super()._create(data_list)
+        if len(own) == len(data_list) and self._coka_import_bulk_create_ok(data_list):
+            records = self._coka_import_bulk_create(data_list)
+        else:
+            records = super()._create(data_list)
         cr.execute(SQL("SELECT set_config('enable_seqscan', %s, true)", seqscan))
+        return records
+
+    def _coka_import_bulk_create_ok(self, data_list):
+        """Whether :meth:`_coka_import_bulk_create` does for this batch what Odoo's
+        ``_create`` does: every row has its id (reserved by :meth:`_create`) and only column
+        values (no x2many, properties or other non-column field), on a model without
+        ``_inherits`` or parent store."""
+        if self._inherits or self._parent_store:
+            return False
+        names = {name for data in data_list for name in data["stored"]}
+        return all(
+            "id" in data["stored"] and not data["inherited"] for data in data_list
+        ) and all(
+            self._fields[name].column_type and self._fields[name].type != "properties"
+            for name in names
+        )
+
+    def _coka_import_bulk_create(self, data_list):
+        """Odoo's ``_create`` for the import's batch (:meth:`_coka_import_bulk_create_ok`),
+        with the new records' cache filled one field at a time for the whole batch
+        (``Cache.update``) where Odoo's fills it one record at a time (about eighty
+        ``Cache.set`` calls a contact, a quarter of the import's time): the same INSERT,
+        the same values in the cache, then Odoo's own steps after it (inverses, parent
+        store, ``modified``, constraints, access check)."""
+        cr = self.env.cr
+        stored_list = [data["stored"] for data in data_list]
+        names = sorted({name for stored in stored_list for name in stored})
+        for stored_sublist in split_every(INSERT_BATCH_SIZE, stored_list):
+            rows = [
+                tuple(
+                    self._fields[name].convert_to_column_insert(stored[name], self, stored)
+                    if name in stored
+                    else SQL_DEFAULT
+                    for name in names
+                )
+                for stored in stored_sublist
+            ]
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s) VALUES %s",
+                    SQL.identifier(self._table),
+                    SQL(", ").join(map(SQL.identifier, names)),
+                    SQL(", ").join(rows),
+                )
+            )
+        records = self.browse([stored["id"] for stored in stored_list])
+        # As Odoo's _create: an empty x2many, a non-stored related field's empty value, and
+        # for a stored field that is not computed and not given, its empty value; then the
+        # given values. Binary values in their place (bin_size off).
+        cached = records.with_context(bin_size=False)
+        for data, record in zip(data_list, cached, strict=True):
+            data["record"] = record
+        cache = self.env.cache
+        always_given = {*LOG_ACCESS_COLUMNS, "id", "parent_path"}
+        inverses = defaultdict(list)  # {(many2one field, value): ids}
+        for field in self._fields.values():
+            if field.type in ("one2many", "many2many"):
+                cache.update(cached, field, [()] * len(records))
+                continue
+            empty = NOT_CACHED
+            if field.related and not field.column_type:
+                empty = field.convert_to_cache(None, cached[:1])
+            elif field.store and field.name not in always_given and not field.compute:
+                empty = field.convert_to_cache(None, cached[:1])
+            ids, values, given = [], [], {}
+            for stored, record in zip(stored_list, cached):
+                if field.name in stored:
+                    value = given[record.id] = field.convert_to_cache(stored[field.name], record)
+                elif empty is NOT_CACHED:
+                    continue
+                else:
+                    value = empty
+                ids.append(record.id)
+                values.append(value)
+            if ids:
+                cache.update(cached.browse(ids), field, values)
+            if field.type in ("many2one", "many2one_reference") and self.pool.field_inverses[field]:
+                for record_id, value in given.items():
+                    inverses[field, value].append(record_id)
+        # The inverse one2many of the given many2one values, once the cache is filled.
+        for (field, value), record_ids in inverses.items():
+            field._update_inverses(self.browse(record_ids), value)
+        records._parent_store_create()
+        protected = [(data["protected"], data["record"]) for data in data_list]
+        with self.env.protecting(protected):
+            records.modified(self._fields, create=True)
+        records._validate_fields(name for stored in stored_list for name in stored)
+        records.check_access("create")
         return records
 
     def _coka_import_own_entity(self):

@@ -297,6 +297,79 @@ class TestContactImport(TransactionCase):
         self.assertEqual(created.mapped("commercial_partner_id"), company | created[1:])
         self.assertEqual(created[0].commercial_company_name, "Công ty A")
 
+    def test_bulk_create_is_odoos_create(self):
+        """The import's INSERT with the cache filled a field at a time for the batch
+        (``_coka_import_bulk_create``) leaves what Odoo's ``_create`` leaves: for every field
+        of every new contact the same value in the cache (or none), the same fields to
+        compute and the same rows in the table, with rows that give different fields (no
+        e-mail, no rank) and a salesperson or none."""
+        rows = [
+            ("Khách Một", "0912 000 601", "mot@example.vn", "01/01/1990", "Vàng"),
+            ("Khách Hai", "0912 000 602", "", "02/01/1990", ""),
+            ("Khách Ba", "0912 000 603", "", "03/01/1990", "Bạc"),
+        ]
+        Partner = type(self.env["res.partner"])
+        create, bulk_create = Partner._create, Partner._coka_import_bulk_create
+        seen, bulk_calls = {}, []
+
+        def snapshot(partner, data_list):
+            records = create(partner, data_list)
+            cache, tocompute = self.env.cache, self.env.transaction.tocompute
+            position = {record_id: n for n, record_id in enumerate(records.ids)}
+
+            def by_position(field, value):
+                if field.name != "id" and getattr(field, "comodel_name", None) != "res.partner":
+                    return value
+                if isinstance(value, tuple):
+                    return tuple(position.get(v, v) for v in value)
+                return position.get(value, value) if isinstance(value, int) else value
+
+            cached = records.with_context(bin_size=False)
+            seen["cache"] = {
+                (field.name, n): by_position(field, cache.get(record, field, "not cached"))
+                for field in records._fields.values()
+                for n, record in enumerate(cached)
+            }
+            seen["tocompute"] = {
+                field.name: sorted(position[i] for i in ids if i in position)
+                for field, ids in tocompute.items()
+            }
+            return records
+
+        def counted(partner, data_list):
+            bulk_calls.append(len(data_list))
+            return bulk_create(partner, data_list)
+
+        results = {}
+        for bulk in (True, False):
+            self._imported().unlink()  # the same numbers again
+            with (
+                patch.object(Partner, "_create", snapshot),
+                patch.object(Partner, "_coka_import_bulk_create", counted),
+                patch.object(Partner, "_coka_import_bulk_create_ok", lambda *args: bulk),
+            ):
+                wizard = self._import(_xlsx(rows))
+            self.assertEqual(wizard.created_count, 3, wizard.job_id.error)
+            imported = self._imported().sorted("id")
+            self.env.cr.execute(
+                """SELECT to_jsonb(p) - 'id' - 'commercial_partner_id' - 'create_date'
+                          - 'write_date', commercial_partner_id = id
+                     FROM res_partner p WHERE id = ANY(%s) ORDER BY id""",
+                [imported.ids],
+            )
+            results[bulk] = (seen.pop("cache"), seen.pop("tocompute"), self.env.cr.fetchall())
+        self.assertEqual(bulk_calls, [3], "the bulk path ran for the first import only")
+        odoo_cache, odoo_tocompute, odoo_rows = results[False]
+        bulk_cache, bulk_tocompute, bulk_rows = results[True]
+        self.assertEqual(len(odoo_cache), len(bulk_cache))
+        for key, value in odoo_cache.items():
+            self.assertEqual(bulk_cache[key], value, key)
+        self.assertEqual(bulk_tocompute, odoo_tocompute)
+        self.assertEqual(bulk_rows, odoo_rows)
+        self.assertEqual(bulk_cache["email", 0], "mot@example.vn")
+        self.assertIsNone(bulk_cache["email", 1], "not given: empty in the cache")
+        self.assertEqual(bulk_cache["coka_lead_count", 0], "not cached", "a computed field")
+
     def test_overridden_complete_name_is_left_to_odoo(self):
         """A module that overrides how the complete name is made gets its own at the import
         too: the recompute the import drops is only that of base's methods."""
