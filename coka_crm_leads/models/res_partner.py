@@ -290,9 +290,7 @@ class ResPartner(models.Model):
         if self._inherits or self._parent_store:
             return False
         names = {name for data in data_list for name in data["stored"]}
-        return all(
-            "id" in data["stored"] and not data["inherited"] for data in data_list
-        ) and all(
+        return all("id" in data["stored"] and not data["inherited"] for data in data_list) and all(
             self._fields[name].column_type and self._fields[name].type != "properties"
             for name in names
         )
@@ -300,10 +298,10 @@ class ResPartner(models.Model):
     def _coka_import_bulk_create(self, data_list):
         """Odoo's ``_create`` for the import's batch (:meth:`_coka_import_bulk_create_ok`),
         with the new records' cache filled one field at a time for the whole batch
-        (``Cache.update``) where Odoo's fills it one record at a time (about eighty
-        ``Cache.set`` calls a contact, a quarter of the import's time): the same INSERT,
-        the same values in the cache, then Odoo's own steps after it (inverses, parent
-        store, ``modified``, constraints, access check)."""
+        (:meth:`_coka_import_fill_cache`) where Odoo's fills it one record and one field at
+        a time (about eighty ``Cache.set`` calls a contact): the same INSERT, the same values
+        in the cache, then Odoo's own steps after it (parent store, ``modified``,
+        constraints, access check)."""
         cr = self.env.cr
         stored_list = [data["stored"] for data in data_list]
         names = sorted({name for stored in stored_list for name in stored})
@@ -325,27 +323,40 @@ class ResPartner(models.Model):
                     SQL(", ").join(rows),
                 )
             )
+        # Binary values in their place in the cache (bin_size off), as Odoo's _create.
         records = self.browse([stored["id"] for stored in stored_list])
-        # As Odoo's _create: an empty x2many, a non-stored related field's empty value, and
-        # for a stored field that is not computed and not given, its empty value; then the
-        # given values. Binary values in their place (bin_size off).
         cached = records.with_context(bin_size=False)
         for data, record in zip(data_list, cached, strict=True):
             data["record"] = record
+        cached._coka_import_fill_cache(stored_list)
+        records._parent_store_create()
+        protected = [(data["protected"], data["record"]) for data in data_list]
+        with self.env.protecting(protected):
+            records.modified(self._fields, create=True)
+        records._validate_fields(name for stored in stored_list for name in stored)
+        records.check_access("create")
+        return records
+
+    def _coka_import_fill_cache(self, stored_list):
+        """Put these new records in the cache as Odoo's ``_create`` does, one field at a time
+        (``Cache.update``): an empty x2many, a non-stored related field's empty value, and
+        for a stored field that is not computed and not given, its empty value; the given
+        values (``stored_list``, in the records' order) over them; then the inverse one2many
+        of the given many2one values."""
         cache = self.env.cache
         always_given = {*LOG_ACCESS_COLUMNS, "id", "parent_path"}
         inverses = defaultdict(list)  # {(many2one field, value): ids}
         for field in self._fields.values():
             if field.type in ("one2many", "many2many"):
-                cache.update(cached, field, [()] * len(records))
+                cache.update(self, field, [()] * len(self))
                 continue
             empty = NOT_CACHED
-            if field.related and not field.column_type:
-                empty = field.convert_to_cache(None, cached[:1])
-            elif field.store and field.name not in always_given and not field.compute:
-                empty = field.convert_to_cache(None, cached[:1])
+            if (field.related and not field.column_type) or (
+                field.store and field.name not in always_given and not field.compute
+            ):
+                empty = field.convert_to_cache(None, self[:1])
             ids, values, given = [], [], {}
-            for stored, record in zip(stored_list, cached):
+            for stored, record in zip(stored_list, self, strict=True):
                 if field.name in stored:
                     value = given[record.id] = field.convert_to_cache(stored[field.name], record)
                 elif empty is NOT_CACHED:
@@ -355,20 +366,12 @@ class ResPartner(models.Model):
                 ids.append(record.id)
                 values.append(value)
             if ids:
-                cache.update(cached.browse(ids), field, values)
+                cache.update(self.browse(ids), field, values)
             if field.type in ("many2one", "many2one_reference") and self.pool.field_inverses[field]:
                 for record_id, value in given.items():
                     inverses[field, value].append(record_id)
-        # The inverse one2many of the given many2one values, once the cache is filled.
         for (field, value), record_ids in inverses.items():
             field._update_inverses(self.browse(record_ids), value)
-        records._parent_store_create()
-        protected = [(data["protected"], data["record"]) for data in data_list]
-        with self.env.protecting(protected):
-            records.modified(self._fields, create=True)
-        records._validate_fields(name for stored in stored_list for name in stored)
-        records.check_access("create")
-        return records
 
     def _coka_import_own_entity(self):
         """The commercial entity of these new contacts of their own (a company or no

@@ -346,7 +346,7 @@ class TestContactImport(TransactionCase):
             with (
                 patch.object(Partner, "_create", snapshot),
                 patch.object(Partner, "_coka_import_bulk_create", counted),
-                patch.object(Partner, "_coka_import_bulk_create_ok", lambda *args: bulk),
+                patch.object(Partner, "_coka_import_bulk_create_ok", return_value=bulk),
             ):
                 wizard = self._import(_xlsx(rows))
             self.assertEqual(wizard.created_count, 3, wizard.job_id.error)
