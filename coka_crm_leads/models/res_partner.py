@@ -345,6 +345,8 @@ class ResPartner(models.Model):
         of the given many2one values."""
         cache = self.env.cache
         always_given = {*LOG_ACCESS_COLUMNS, "id", "parent_path"}
+        names = {name for stored in stored_list for name in stored}
+        records = list(self)
         inverses = defaultdict(list)  # {(many2one field, value): ids}
         for field in self._fields.values():
             if field.type in ("one2many", "many2many"):
@@ -355,8 +357,12 @@ class ResPartner(models.Model):
                 field.store and field.name not in always_given and not field.compute
             ):
                 empty = field.convert_to_cache(None, self[:1])
+            if field.name not in names:
+                if empty is not NOT_CACHED:
+                    cache.update(self, field, [empty] * len(self))
+                continue
             ids, values, given = [], [], {}
-            for stored, record in zip(stored_list, self, strict=True):
+            for stored, record in zip(stored_list, records, strict=True):
                 if field.name in stored:
                     value = given[record.id] = field.convert_to_cache(stored[field.name], record)
                 elif empty is NOT_CACHED:
@@ -365,8 +371,7 @@ class ResPartner(models.Model):
                     value = empty
                 ids.append(record.id)
                 values.append(value)
-            if ids:
-                cache.update(self.browse(ids), field, values)
+            cache.update(self.browse(ids), field, values)
             if field.type in ("many2one", "many2one_reference") and self.pool.field_inverses[field]:
                 for record_id, value in given.items():
                     inverses[field, value].append(record_id)

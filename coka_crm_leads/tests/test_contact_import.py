@@ -5,6 +5,7 @@ from datetime import date
 from unittest.mock import patch
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -344,6 +345,8 @@ class TestContactImport(TransactionCase):
         for bulk in (True, False):
             self._imported().unlink()  # the same numbers again
             with (
+                # Defaults such as the calendar's last notification are the time of the create.
+                freeze_time("2026-12-01 09:00:00"),
                 patch.object(Partner, "_create", snapshot),
                 patch.object(Partner, "_coka_import_bulk_create", counted),
                 patch.object(Partner, "_coka_import_bulk_create_ok", return_value=bulk),
