@@ -4,6 +4,7 @@ and of the shared file reader coka_pbx/tools/spreadsheet.py (no database)."""
 import datetime
 import io
 import random
+import zipfile
 from collections import Counter
 
 import openpyxl
@@ -196,6 +197,40 @@ def test_xlsx_reader_gives_what_openpyxl_gives(write_only):
     for min_row in (1, 2, 4):
         assert list(spreadsheet.read_xlsx(data, min_row=min_row)) == _openpyxl_rows(data, min_row)
     assert spreadsheet.table_size(data, "a.xlsx") == (5 if write_only else 9)
+
+
+def test_xlsx_reader_inline_strings_as_openpyxl():
+    """Inline strings as openpyxl reads them: plain, rich text in runs (their formatting
+    left out), an empty text, a run without text, and the phonetic guide (``<rPh>``) left
+    out; a value cell without its ``<v>`` is empty."""
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Note", "Empty", "Count"])
+    book.active.append(["placeholder"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    cells = (
+        '<c r="A2" t="inlineStr"><is><r><rPr><b/></rPr><t xml:space="preserve">Khách </t></r>'
+        '<r><t>Một</t></r><r><rPr><i/></rPr></r><rPh sb="0" eb="1"><t>KH</t></rPh></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>An</t><rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
+        '<c r="C2" t="inlineStr"><is><t/></is></c>'
+        '<c r="D2" t="n"/><c r="E2" t="inlineStr"><is><t>cuối</t></is></c>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                start = text.index('<c r="A2"')
+                end = text.index("</row>", start)
+                text = text[:start] + cells + text[end:]
+                content = text.replace('ref="A1:D2"', 'ref="A1:E2"').encode()
+            target.writestr(item, content)
+    data = output.getvalue()
+    rows = list(spreadsheet.read_xlsx(data))
+    assert rows == _openpyxl_rows(data)
+    assert rows[1] == (2, ("Khách Một", "An", "", None, "cuối"))
 
 
 @pytest.mark.parametrize(

@@ -146,16 +146,18 @@ class _Sheet:
     def _inline_text(cell):
         """The text of an inline string: its ``<t>`` and the ``<t>`` of its rich-text runs
         ``<r>``, not the phonetic ``<rPh>`` (as openpyxl's ``Text.content``)."""
-        child = cell.find(_INLINE_TAG)
+        # iterchildren() filters by tag in lxml's C code; find() goes through its Python
+        # path engine, the larger part of reading a cell.
+        child = next(cell.iterchildren(_INLINE_TAG), None)
         if child is None:
             return None
         texts = []
-        for part in child:
-            text = part.findtext(_TEXT_TAG) if part.tag == _RUN_TAG else None
-            if part.tag == _TEXT_TAG:
-                text = part.text
-            if text is not None:
-                texts.append(text)
+        for part in child.iterchildren(_TEXT_TAG, _RUN_TAG):
+            if part.tag == _RUN_TAG:
+                part = next(part.iterchildren(_TEXT_TAG), None)
+                if part is None:
+                    continue
+            texts.append(part.text or "")
         return "".join(texts)
 
     def _number(self, value, style):
@@ -171,7 +173,8 @@ class _Sheet:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
             return self._inline_text(cell)
-        value = cell.findtext(_VALUE_TAG) or None
+        value = next(cell.iterchildren(_VALUE_TAG), None)
+        value = value.text if value is not None else None
         if value is None:
             return None
         if kind == "s":
