@@ -258,6 +258,8 @@ class CokaContactImportJob(models.Model):
         self._coka_commit(commit)
         partners = self.env["res.partner"].with_user(self.user_id).with_context(**self._coka_lang())
         checker = contact_import.RowChecker(self._coka_columns())
+        # Read once: the cache is emptied after each batch.
+        staff_ids = self.staff_ids.ids
         timezone = self._coka_timezone()
         rejections, rejected_rows, seen_rows, batch = [], 0, 0, []
         resume_after = self.processed_row
@@ -275,10 +277,10 @@ class CokaContactImportJob(models.Model):
                     continue  # written by an earlier, interrupted pass
                 batch.append((number, self._coka_to_utc(values, timezone), keys))
                 if len(batch) >= BATCH_SIZE:
-                    self._coka_write_batch(partners, batch, seen_rows)
+                    self._coka_write_batch(partners, batch, seen_rows, staff_ids)
                     batch = []
                     self._coka_commit(commit)
-            self._coka_write_batch(partners, batch, seen_rows)
+            self._coka_write_batch(partners, batch, seen_rows, staff_ids)
         except spreadsheet.ImportFileError as error:
             self._coka_fail(self.env._("The file cannot be read (%s).", error.kind), commit)
             return
@@ -311,9 +313,10 @@ class CokaContactImportJob(models.Model):
                 values[name] = moment.replace(tzinfo=None)
         return values
 
-    def _coka_write_batch(self, partners, batch, seen_rows):
+    def _coka_write_batch(self, partners, batch, seen_rows, staff_ids):
         """Create or update the contacts of one batch: one lookup of all its numbers, one
-        create() of the new contacts, allocated in turn over the staff."""
+        create() of the new contacts, allocated in turn over the staff (``staff_ids``, the
+        job's)."""
         counts = {"created": 0, "updated": 0, "skipped": 0}
         pointer = self.pointer
         if batch:
@@ -331,7 +334,7 @@ class CokaContactImportJob(models.Model):
                     counts["skipped"] += 1
             unallocated = [values for values in creates if not values.get("user_id")]
             picks, pointer = contact_import.allocate(
-                len(unallocated), self.staff_ids.ids, self.pointer or None
+                len(unallocated), staff_ids, self.pointer or None
             )
             for values, pick in zip(unallocated, picks, strict=True):
                 values["user_id"] = pick
