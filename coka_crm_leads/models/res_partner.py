@@ -27,7 +27,8 @@ IMPORT_GIVEN = {
     "partner_share": ("_compute_partner_share",),
 }
 IMPORT_PRECOMPUTED = (*IMPORT_GIVEN, "email_normalized", "phone_sanitized")
-# What ``ResPartner._coka_import_cached`` gives for a value not in the cache.
+# No value in the cache: what ``ResPartner._coka_import_cached`` gives for it, and what
+# ``ResPartner._coka_import_fill_cache`` puts there for a field Odoo's _create leaves out.
 NOT_CACHED = object()
 
 
@@ -277,7 +278,7 @@ class ResPartner(models.Model):
         )
         [(seqscan, _off)] = cr.fetchall()
         # On an error the transaction (or the savepoint) is rolled back, and the setting with it.
-        if len(own) == len(data_list) and self._coka_import_bulk_create_ok(data_list):
+        if self._coka_import_bulk_create_ok(data_list):
             records = self._coka_import_bulk_create(data_list)
         else:
             records = super()._create(data_list)
@@ -286,9 +287,9 @@ class ResPartner(models.Model):
 
     def _coka_import_bulk_create_ok(self, data_list):
         """Whether :meth:`_coka_import_bulk_create` does for this batch what Odoo's
-        ``_create`` does: every row has its id (reserved by :meth:`_create`) and only column
-        values (no x2many, properties or other non-column field), on a model without
-        ``_inherits`` or parent store."""
+        ``_create`` does: every row has its id (reserved by :meth:`_create` for a contact of
+        its own) and only column values (no x2many, properties or other non-column field),
+        on a model without ``_inherits`` or parent store."""
         if self._inherits or self._parent_store:
             return False
         names = {name for data in data_list for name in data["stored"]}
@@ -302,8 +303,8 @@ class ResPartner(models.Model):
         with the new records' cache filled one field at a time for the whole batch
         (:meth:`_coka_import_fill_cache`) where Odoo's fills it one record and one field at
         a time (about eighty ``Cache.set`` calls a contact): the same INSERT, the same values
-        in the cache, then Odoo's own steps after it (parent store, ``modified``,
-        constraints, access check)."""
+        in the cache, then Odoo's own steps after it (``modified``, constraints, access
+        check; no parent store on such a model)."""
         cr = self.env.cr
         stored_list = [data["stored"] for data in data_list]
         names = sorted({name for stored in stored_list for name in stored})
@@ -331,7 +332,6 @@ class ResPartner(models.Model):
         for data, record in zip(data_list, cached, strict=True):
             data["record"] = record
         cached._coka_import_fill_cache(stored_list)
-        records._parent_store_create()
         protected = [(data["protected"], data["record"]) for data in data_list]
         with self.env.protecting(protected):
             records.modified(self._fields, create=True)
