@@ -34,6 +34,16 @@ def _cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+def _cpu_seconds(pid, tick):
+    """User + system time of a process and of the children it has reaped (a process's
+    children are counted by their parent once they have exited), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / tick
+
+
 def other_odoo_processes():
     """``{pid: (command, cpu ticks)}`` of the Odoo processes (servers, test runs, other
     benchmarks) that are not this benchmark's."""
@@ -78,18 +88,79 @@ class Neighbours:
                 say(f"WARNING {where}: pid {pid} used {used:.0%} of a core: {command}")
 
 
+class CpuMeter:
+    """The CPU time that the load generator (this process), the benchmark's Odoo server and
+    PostgreSQL use during each measurement, per operation: where an operation's cost goes
+    when they share the machine's cores.
+
+    A group's time is its processes' user and system time, with the children they reaped
+    (Odoo's workers, PostgreSQL's backends of closed connections). The warm-up of a
+    measurement is in its window, so the time is divided by the operations counted and
+    those of the warm-up.
+    """
+
+    GROUPS = ("load generator", "Odoo", "PostgreSQL")
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.totals = {}  # key -> [operations, wall seconds, {group: CPU seconds}]
+        self.before = None
+        self.started = 0.0
+
+    def snapshot(self):
+        """``{group: CPU seconds}`` now."""
+        used = dict.fromkeys(self.GROUPS, 0.0)
+        mine = os.getpid()
+        used["load generator"] = _cpu_seconds(mine, self.tick)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == mine:
+                continue
+            pid = int(entry.name)
+            try:
+                command = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if command == "postgres":
+                used["PostgreSQL"] += _cpu_seconds(pid, self.tick)
+            elif _descends_from(pid, {self.server_pid}):
+                used["Odoo"] += _cpu_seconds(pid, self.tick)
+        return used
+
+    def start(self):
+        self.before = self.snapshot()
+        self.started = time.monotonic()
+
+    def stop(self, key, operations):
+        """Add the window since :meth:`start` to ``key``'s totals."""
+        wall = time.monotonic() - self.started
+        after = self.snapshot()
+        total = self.totals.setdefault(key, [0, 0.0, dict.fromkeys(self.GROUPS, 0.0)])
+        total[0] += operations
+        total[1] += wall
+        for group in self.GROUPS:
+            total[2][group] += max(after[group] - self.before[group], 0.0)
+
+    def per_operation(self, key):
+        """``({group: CPU ms per operation}, cores busy)`` of ``key``'s measurements."""
+        operations, wall, used = self.totals[key]
+        per = {group: 1000 * seconds / max(operations, 1) for group, seconds in used.items()}
+        return per, sum(used.values()) / max(wall, 1e-9)
+
+
 def load_average():
     """The 1-minute load average: other work on the machine skews the figures."""
     return os.getloadavg()[0]
 
 
-def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s"):
+def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s", cpu=None):
     """Measure each client at each concurrency, interleaved over ``args.rounds`` rounds.
 
     The clients take turns in A B / B A order (even rounds reversed), so that neither is
     always measured first, on a machine warming up or cooling down.
 
     :param clients: ``clients(round_number)`` -> list of ``(name, make)`` for ``load.measure``
+    :param CpuMeter cpu: records the CPU of each measurement under ``(name, concurrency)``
     :return: ``(results, loads)``: pooled ``load`` results and the load average per
         ``(name, concurrency)``, plus ``loads["others"]``, what other processes did meanwhile
     """
@@ -102,9 +173,13 @@ def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s"):
             for name, make in turns:
                 before = load_average()
                 neighbours.start()
+                if cpu:
+                    cpu.start()
                 result = load.measure(
                     name, make, concurrency, count=args.requests, warmup=args.warmup
                 )
+                if cpu:
+                    cpu.stop((name, concurrency), args.requests + args.warmup)
                 neighbours.stop(f"round {round_number} {name} c={concurrency}")
                 say(
                     f"round {round_number} {name} c={concurrency}: p50 {result.p50_ms:.2f} ms, "

@@ -18,7 +18,8 @@ In the same run, at the same concurrencies (rounds interleave them):
 
 Target: completed calls/s at c=8 >= 50 % of the floor's requests/s at c=8, with no request
 replayed after a serialisation failure; the SQL statements per call (Odoo's access log) are
-printed next to the figure.
+printed next to the figure, and the CPU time per operation of the load generator, Odoo and
+PostgreSQL (``measure.CpuMeter``), which share the machine's cores.
 
     /opt/odoo/venv/bin/python bench/perf2_webhook.py [--partners N] [--requests N] [--reuse]
 """
@@ -226,7 +227,7 @@ def matched_calls(run):
         conn.close()
 
 
-def measure_all(url, args, partners, fixtures, run):
+def measure_all(url, args, partners, fixtures, run, cpu):
     """Floor, webhook and raw inserts at each concurrency, interleaved over the rounds."""
     return measure.measure_rounds(
         args,
@@ -237,6 +238,7 @@ def measure_all(url, args, partners, fixtures, run):
         ],
         CONCURRENCIES,
         unit="/s",
+        cpu=cpu,
     )
 
 
@@ -247,12 +249,13 @@ def statements_per_call(log):
     return float("nan")
 
 
-def report(results, loads, run, log):
+def report(results, loads, run, log, cpu):
     """Print the figures and the verdict; :return: ``(errors, passed)``."""
     columns = list(load.RESULT_COLUMNS)
     columns[0] = ("name", "what")
     columns[6] = ("rate", "per s")
     reporting.print_results(results, loads, NAMES, CONCURRENCIES, columns)
+    reporting.print_cpu(cpu, NAMES, CONCURRENCIES)
     common.out()
     statements = statements_per_call(log)
     for concurrency in CONCURRENCIES:
@@ -308,15 +311,16 @@ def main():
         )
         sanity_check(server.url, partners, fixtures)
         create_raw_table()
+        cpu = measure.CpuMeter(server.process.pid)
         try:
-            results, loads = measure_all(server.url, args, partners, fixtures, run)
+            results, loads = measure_all(server.url, args, partners, fixtures, run, cpu)
         finally:
             conn = database.connect()
             conn.autocommit = True
             with conn.cursor() as cr:
                 drop_raw_table(cr)
             conn.close()
-    errors, _passed = report(results, loads, run, server.log)
+    errors, _passed = report(results, loads, run, server.log, cpu)
     reporting.print_server_side(server.log, [perf1_routing.FLOOR_PATH, WEBHOOK_PATH])
     common.out(f"server log: {server.log}")
     return 1 if errors else 0

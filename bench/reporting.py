@@ -172,6 +172,34 @@ def print_results(results, loads, names, concurrencies, columns=None):
     table(rows, [*(columns or load.RESULT_COLUMNS), ("load", "load avg")])
 
 
+def print_cpu(cpu, names, concurrencies):
+    """The CPU per operation of each measurement (:class:`measure.CpuMeter`), by process
+    group, with the cores they kept busy out of the machine's."""
+    rows = []
+    for concurrency in concurrencies:
+        for name in names:
+            per, busy = cpu.per_operation((name, concurrency))
+            row = {"name": name, "concurrency": concurrency, "busy": f"{busy:.2f}"}
+            row.update({group: f"{per[group]:.2f}" for group in cpu.GROUPS})
+            row["total"] = f"{sum(per.values()):.2f}"
+            rows.append(row)
+    out()
+    out(
+        f"CPU ms per operation, warm-up included ({os.cpu_count()} cores; the load generator, "
+        "Odoo and PostgreSQL share them):"
+    )
+    table(
+        rows,
+        [
+            ("name", "what"),
+            ("concurrency", "concurrency"),
+            *((group, group) for group in cpu.GROUPS),
+            ("total", "total"),
+            ("busy", "cores busy"),
+        ],
+    )
+
+
 def table(rows, columns):
     """Write rows (dicts) as an aligned text table with the given ``(key, title)`` columns."""
     cells = [[title for _key, title in columns]]
