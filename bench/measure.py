@@ -26,22 +26,16 @@ def _descends_from(pid, ancestors):
     return False
 
 
-def _cpu_ticks(pid):
+def _cpu_ticks(pid, reaped=False):
+    """User + system time of a process in clock ticks, ``None`` when it is gone; with
+    ``reaped``, also that of the children it has waited for (an exited child's time goes to
+    its parent)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[11]) + int(fields[12])  # utime + stime
-
-
-def _cpu_seconds(pid, tick):
-    """User + system time of a process and of the children it has reaped (a process's
-    children are counted by their parent once they have exited), in seconds."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(value) for value in fields[11:15]) / tick
+    # utime, stime, then cutime, cstime
+    return sum(int(value) for value in fields[11 : 15 if reaped else 13])
 
 
 def other_odoo_processes():
@@ -110,9 +104,9 @@ class CpuMeter:
 
     def snapshot(self):
         """``{group: CPU seconds}`` now."""
-        used = dict.fromkeys(self.GROUPS, 0.0)
+        ticks = dict.fromkeys(self.GROUPS, 0)
         mine = os.getpid()
-        used["load generator"] = _cpu_seconds(mine, self.tick)
+        ticks["load generator"] = _cpu_ticks(mine, reaped=True) or 0
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit() or int(entry.name) == mine:
                 continue
@@ -122,10 +116,10 @@ class CpuMeter:
             except OSError:
                 continue
             if command == "postgres":
-                used["PostgreSQL"] += _cpu_seconds(pid, self.tick)
+                ticks["PostgreSQL"] += _cpu_ticks(pid, reaped=True) or 0
             elif _descends_from(pid, {self.server_pid}):
-                used["Odoo"] += _cpu_seconds(pid, self.tick)
-        return used
+                ticks["Odoo"] += _cpu_ticks(pid, reaped=True) or 0
+        return {group: count / self.tick for group, count in ticks.items()}
 
     def start(self):
         self.before = self.snapshot()
