@@ -96,7 +96,7 @@ class CpuMeter:
     GROUPS = ("load generator", "Odoo", "PostgreSQL")
 
     def __init__(self, server_pid):
-        self.server_pid = server_pid
+        self.server = {server_pid}
         self.tick = os.sysconf("SC_CLK_TCK")
         self.totals = {}  # key -> [operations, wall seconds, {group: CPU seconds}]
         self.before = None
@@ -117,7 +117,7 @@ class CpuMeter:
                 continue
             if command == "postgres":
                 ticks["PostgreSQL"] += _cpu_ticks(pid, reaped=True) or 0
-            elif _descends_from(pid, {self.server_pid}):
+            elif _descends_from(pid, self.server):
                 ticks["Odoo"] += _cpu_ticks(pid, reaped=True) or 0
         return {group: count / self.tick for group, count in ticks.items()}
 
