@@ -84,7 +84,11 @@ class Browser:
             pages = [t for t in json.loads(answer.read()) if t["type"] == "page"]
         import websocket  # noqa: PLC0415  (setup/test.py imports this file before installing it)
 
-        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60)
+        # No Origin header: Chromium refuses DevTools connections from an origin it was not
+        # told to allow (--remote-allow-origins), and takes those without one.
+        self.ws = websocket.create_connection(
+            pages[0]["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
+        )
         self.send("Page.enable")
         self.send("Runtime.enable")
         self.send(
