@@ -1,8 +1,8 @@
-from psycopg2 import extensions
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+from ..tools import autocommit
 
 
 class CokaPbxExtension(models.Model):
@@ -134,24 +134,10 @@ class CokaPbxExtension(models.Model):
 
         @cr.postcommit.add
         def note_call_end():
-            connection = getattr(cr, "_cnx", None)  # None for the tests' cursor
-            if connection is None or connection.status != extensions.STATUS_READY:
+            with autocommit.alone(cr) as alone:
                 cr.execute(query)
+            if not alone:
                 extension.invalidate_recordset(["last_call_end"])
-                return
-            # Autocommit for one statement; the session characteristics Odoo sets go to the
-            # server's defaults meanwhile, so that psycopg2 sends no SET (see
-            # coka.pbx.hotline._coka_read_alone).
-            level, readonly = connection.isolation_level, connection.readonly
-            connection.isolation_level = None
-            connection.readonly = None
-            connection.autocommit = True
-            try:
-                cr.execute(query)
-            finally:
-                connection.autocommit = False
-                connection.isolation_level = level
-                connection.readonly = readonly
 
     @api.model
     def _coka_transfer_targets(self):
