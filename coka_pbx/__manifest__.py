@@ -17,6 +17,7 @@
         "data/coka_pbx_hotline_data.xml",
         "data/coka_pbx_report_data.xml",
         "views/coka_pbx_provider_views.xml",
+        "views/coka_pbx_event_views.xml",
         "views/coka_pbx_hotline_views.xml",
         "views/coka_pbx_extension_views.xml",
         "views/coka_pbx_call_views.xml",

@@ -35,8 +35,11 @@ class RpcError(Exception):
 class OdooServer:
     """One ``odoo`` process serving one database on 127.0.0.1."""
 
-    def __init__(self, config, database, workers=2, name="server", log=None, db_filter=True):
+    def __init__(
+        self, config, database, workers=2, name="server", log=None, db_filter=True, cron_threads=0
+    ):
         self.config = config
+        self.cron_threads = cron_threads
         self.database = database
         self.workers = workers
         self.db_filter = db_filter
@@ -57,7 +60,7 @@ class OdooServer:
             f"--http-port={self.port}",
             f"--gevent-port={self.gevent_port}",
             f"--workers={self.workers}",
-            "--max-cron-threads=0",
+            f"--max-cron-threads={self.cron_threads}",
             f"--logfile={self.log}",
         )
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)

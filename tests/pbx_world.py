@@ -31,6 +31,12 @@ class PbxWorld:
         )
         return rows[0]["res_id"]
 
+    def run_queue(self):
+        """Run the job that writes the queued calls now, as an administrator's *Run
+        Manually* does (the e2e server runs no cron)."""
+        cron_id = self.xmlid("coka_pbx", "ir_cron_coka_apply_queued_events")
+        self.admin.execute("ir.cron", "method_direct_trigger", [cron_id])
+
     def setup(self):
         self.admin.authenticate("admin", "admin")
         self.simulator = PbxSimulator(self.server.url, "sim", self.secret, api_key=self.api_key)

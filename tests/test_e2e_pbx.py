@@ -29,6 +29,8 @@ CALL_FIELDS = [
 
 
 def _call(pbx, call_id):
+    # A call whose end came first waits in the queue until the job writes it.
+    pbx.run_queue()
     rows = pbx.admin.execute(
         "coka.pbx.call", "search_read", [("provider_call_id", "=", call_id)], fields=CALL_FIELDS
     )

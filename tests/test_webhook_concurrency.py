@@ -1,5 +1,6 @@
 """PERF-2 / REL-2: completed-call webhooks from several database cursors at once never
-conflict, neither for calls of different agents nor for calls of one agent.
+conflict, neither for calls of different agents nor for calls of one agent; the job that
+writes the queued calls, run by Odoo's cron when the webhook wakes it, writes them.
 
 Real concurrent transactions on the test database (committed, like parallel HTTP requests):
 every transaction takes its snapshot first, then they all ingest their ``call.ended`` at
@@ -120,6 +121,13 @@ def _at_once(code, bodies):
     return failures, answers
 
 
+def _apply_queue():
+    """Run the queued calls' job in a transaction of its own, as the cron does."""
+    with _registry().cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["coka.pbx.call"]._cron_coka_apply_queued_events()
+
+
 def _rows(query, params):
     with _registry().cursor() as cr:
         cr.execute(query, params)
@@ -147,6 +155,8 @@ def test_calls_of_different_agents_ending_at_once_never_conflict():
     failures, answers = _at_once(code, bodies)
     assert failures == []
     assert sorted(status for status, _answer in answers) == [200] * WORKERS
+    assert all(answer["queued"] for _status, answer in answers)
+    assert _apply_queue() >= WORKERS
     ends = _rows(
         "SELECT last_call_end FROM coka_pbx_extension WHERE id IN %s", [tuple(extension_ids)]
     )
@@ -160,6 +170,7 @@ def test_calls_of_one_agent_ending_at_once_never_conflict_and_keep_the_latest_en
     failures, answers = _at_once(code, bodies)
     assert failures == []
     assert [status for status, _answer in answers] == [200] * WORKERS
+    assert _apply_queue() >= WORKERS
     [(end,)] = _rows("SELECT last_call_end FROM coka_pbx_extension WHERE id = %s", extension_ids)
     assert end == (now + timedelta(seconds=WORKERS - 1)).replace(tzinfo=None)
     [(calls,)] = _rows(
@@ -167,3 +178,67 @@ def test_calls_of_one_agent_ending_at_once_never_conflict_and_keep_the_latest_en
         extension_ids,
     )
     assert calls == WORKERS
+
+
+def test_an_end_queued_while_its_ringing_is_applied_makes_one_call():
+    """The first event of a new call applied at once and its ``call.ended`` queued, in
+    parallel transactions: one waits for the other on the first-event key and is replayed;
+    the call is written once, with both events, under the id both answers gave."""
+    code, numbers, _extension_ids = _world(1)
+    now = datetime.now(UTC).replace(microsecond=0)
+    for index in range(4):
+        ended = _ended(numbers[0], index, now + timedelta(seconds=30))
+        ringing = {**ended, "event": "call.ringing", "event_id": uuid.uuid4().hex, "status": None}
+        ringing["timestamp"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        failures, answers = _at_once(code, [ringing, ended])
+        assert len(failures) <= 1
+        assert [status for status, _answer in answers] == [200, 200]
+        assert len({answer["call_id"] for _status, answer in answers}) == 1
+        _apply_queue()
+        rows = _rows(
+            "SELECT c.id, c.status, count(e.id), bool_and(e.state = 'done') FROM coka_pbx_call c"
+            " JOIN coka_pbx_event e ON e.call_id = c.id WHERE c.provider_call_id = %s"
+            " GROUP BY c.id, c.status",
+            [ended["call_id"]],
+        )
+        assert rows == [(answers[0][1]["call_id"], "answered", 2, True)]
+
+
+def test_odoo_cron_runs_the_job_the_webhook_woke():
+    """After the webhook's commit, its trigger is in ``ir_cron_trigger`` and the cron workers
+    are notified (``LISTEN cron_trigger``); the job then runs as a cron worker runs it."""
+    code, numbers, _extension_ids = _world(1)
+    db_name = odoo.tools.config["db_name"]
+    registry = _registry()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cron_id = env.ref("coka_pbx.ir_cron_coka_apply_queued_events").id
+        # The triggers of the other tests' queued calls, whose job they ran themselves.
+        cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron_id])
+    listener = odoo.sql_db.db_connect("postgres").cursor()
+    listener._cnx.autocommit = True
+    listener.execute("LISTEN cron_trigger")
+    try:
+        body = _ended(numbers[0], 0, datetime.now(UTC).replace(microsecond=0))
+        failures, answers = _at_once(code, [body])
+        assert failures == []
+        [(status, answer)] = answers
+        assert (status, answer["queued"]) == (200, True)
+        deadline = time.monotonic() + 10
+        while not listener._cnx.notifies and time.monotonic() < deadline:
+            time.sleep(0.05)
+            listener._cnx.poll()
+        assert db_name in [notify.payload for notify in listener._cnx.notifies]
+    finally:
+        listener.close()
+    assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(1,)]
+    IrCron = registry["ir.cron"]
+    db = odoo.sql_db.db_connect(db_name)
+    with db.cursor() as cron_cr:
+        job = IrCron._acquire_one_job(cron_cr, cron_id)
+        assert job, "the trigger made the job ready"
+        IrCron._process_job(db, cron_cr, job)
+    assert _rows(
+        "SELECT id, status FROM coka_pbx_call WHERE provider_call_id = %s", [body["call_id"]]
+    ) == [(answer["call_id"], "answered")]
+    assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(0,)]

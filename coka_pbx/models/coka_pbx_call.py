@@ -1,7 +1,8 @@
 import logging
+import time
 from datetime import datetime, timedelta
 
-from psycopg2 import errors
+from psycopg2 import OperationalError, errors
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
@@ -11,6 +12,9 @@ from ..tools import cdr, phone, qa, retry, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
+
+# Seconds the queued calls' job waits for more when its last batch was not full (PERF-2).
+QUEUE_LINGER = 0.2
 
 CALL_STATUSES = [
     ("ringing", "Ringing"),
@@ -187,10 +191,14 @@ class CokaPbxCall(models.Model):
     # Webhook ingestion (SPEC PBX-5, PBX-6) ----------------------------------------------
 
     @api.model
-    def _coka_ingest_event(self, provider, event):
+    def _coka_ingest_event(self, provider, event, body=None, reserved_call_id=None):
         """Apply one authenticated PBX event; called with ``sudo()`` by the webhook.
 
-        A few statements whatever the event (PERF-2): the call is read and locked
+        A ``call.ended`` of a call Odoo has not seen, and any event of a call whose
+        ``call.ended`` waits, is queued when ``body`` is given (:meth:`_coka_queue_event`):
+        one statement, and the background job writes it with others
+        (:meth:`_cron_coka_apply_queued_events`, PERF-2). Any other event is applied here
+        in a few statements whatever it is: the call is read and locked
         (:meth:`_coka_locked_state`); a new call is inserted with all its values by the
         statement that claims the event id (:meth:`_coka_insert_call`); an existing one
         claims it, then is updated in one statement. The rules are ``tools.cdr``'s; the
@@ -200,18 +208,31 @@ class CokaPbxCall(models.Model):
         :param provider: the ``coka.pbx.provider`` that sent it, in its company
             (``with_company``, as ``_coka_receive`` gives it)
         :param dict event: the parsed event (``tools.cdr.parse_event``)
+        :param bytes body: the request body, stored when the event is queued; ``None``
+            applies the event now (the background job)
+        :param int reserved_call_id: the id a new call gets (a queued event's reserved id)
         :return: the JSON answer
         """
         self = self.with_context(tracking_disable=True, mail_notrack=True)
         company = provider.env.company
+        if body is not None and event["event"] == "call.ended":
+            answer = self._coka_queue_event(provider, company, event, body)
+            if answer:
+                return answer
         state, extension, found = self._coka_locked_state(provider, company, event)
+        if state is None and found["queued_call_id"] and body is not None:
+            # Its call waits in the queue: this event waits behind it.
+            answer = self._coka_queue_event(provider, company, event, body)
+            if answer:
+                return answer
         # The after-call work is queued by the statement that writes the end (PERF-2).
         due = {"after_call_due": fields.Datetime.now()} if event["event"] == "call.ended" else {}
         if state is None:
-            values = cdr.fold_event({"status": None}, event)
-            values = self._coka_resolve_extension(values, extension)
-            values.update(self.browse()._coka_prepare_event_vals(provider, event, {}, found), **due)
-            call, panel_row = self._coka_insert_call(provider, company, event, values)
+            values = self._coka_new_call_values(provider, event, extension, found)
+            values.update(due)
+            call, panel_row = self._coka_insert_call(
+                provider, company, event, values, reserved_call_id
+            )
             if not call:
                 return {"ok": True, "duplicate": True}
         else:
@@ -222,13 +243,313 @@ class CokaPbxCall(models.Model):
             values.update(call._coka_prepare_event_vals(provider, event, state, found), **due)
             panel_row = call._coka_update_row(values, state)
         if event["event"] == "call.ended":
-            call._coka_on_call_ended(found)
+            call._coka_on_call_ended({call.id: found})
         elif values.get("transcript") and call.end_date:
             # A transcript sent after the end (with the recording): its keywords count.
             call._coka_score_qa()
         if call.user_id:
             call._coka_notify_agent(event, panel_row)
         return {"ok": True, "call_id": call.id}
+
+    @api.model
+    def _coka_new_call_values(self, provider, event, extension, found):
+        """The values of the new call of a first event, from what
+        :meth:`_coka_locked_state` (or :meth:`_coka_lookup_events`) found."""
+        values = self._coka_resolve_extension(cdr.fold_event({"status": None}, event), extension)
+        values.update(self.browse()._coka_prepare_event_vals(provider, event, {}, found))
+        return values
+
+    # Queued completed calls (PERF-2) ------------------------------------------------------
+
+    @api.model
+    def _coka_queue_event(self, provider, company, event, body):
+        """Store an event of a call Odoo has not written yet for the background job, in one
+        statement: with its body, and the id its call will have (the answer's ``call_id``).
+
+        The first queued event of a call reserves the id (from the calls' sequence) and
+        holds the call's ``call_ref``, unique among first events: a first event of the same
+        call applied at the same time by another request waits for this one, then is
+        replayed by Odoo (repeatable read), and finds it. Later events take its id.
+
+        :return: the JSON answer, or ``None`` when the call exists (the event is applied
+            now) or the body is not text
+        """
+        try:
+            payload = body.decode()
+        except UnicodeDecodeError:
+            return None
+        values = SQL(
+            "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
+            provider.id,
+            event["event_id"],
+            event["event"],
+            payload,
+        )
+        columns = SQL(
+            "provider_id, event_ref, event, received_date, state, payload, call_ref,"
+            " reserved_call_id"
+        )
+        [(known, reserved)] = self._coka_execute(
+            SQL(
+                """
+                WITH known AS (
+                    SELECT id FROM coka_pbx_call
+                     WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
+                       AND company_id = %(company)s
+                ), queued AS (
+                    INSERT INTO coka_pbx_event (%(columns)s)
+                    SELECT %(values)s, %(call)s, nextval('coka_pbx_call_id_seq')
+                     WHERE NOT EXISTS (SELECT 1 FROM known)
+                    ON CONFLICT DO NOTHING
+                    RETURNING reserved_call_id
+                )
+                SELECT (SELECT id FROM known), (SELECT reserved_call_id FROM queued)
+                """,
+                provider=provider.id,
+                call=event["call_id"],
+                company=company.id,
+                columns=columns,
+                values=values,
+            )
+        )
+        if known:
+            return None
+        if not reserved:
+            # A repeat of this event, or the call's first event waits already: this one
+            # waits behind it, with its id.
+            [(reserved,)] = self._coka_execute(
+                SQL(
+                    """
+                    WITH queued AS (
+                        INSERT INTO coka_pbx_event (%(columns)s)
+                        SELECT %(values)s, NULL, q.reserved_call_id FROM coka_pbx_event q
+                         WHERE q.provider_id = %(provider)s AND q.call_ref = %(call)s
+                           AND q.state = 'queued'
+                        ON CONFLICT DO NOTHING
+                        RETURNING reserved_call_id
+                    )
+                    SELECT (SELECT reserved_call_id FROM queued)
+                    """,
+                    provider=provider.id,
+                    call=event["call_id"],
+                    columns=columns,
+                    values=values,
+                )
+            )
+            if not reserved:
+                return {"ok": True, "duplicate": True}
+        self.env["coka.pbx.event"]._coka_wake_queue()
+        return {"ok": True, "call_id": reserved, "queued": True}
+
+    @api.model
+    def _cron_coka_apply_queued_events(self, batch=200, limit=20000):
+        """Write the queued events' calls, oldest event first, in batches (PERF-2).
+
+        A batch is the queued events locked with ``FOR UPDATE SKIP LOCKED`` (another run
+        takes the others); when the last one was not full, the job waits
+        :data:`QUEUE_LINGER` seconds before it reads the next. The first events of new
+        calls are written together (:meth:`_coka_apply_new_calls`); the events that follow
+        one, a call that exists meanwhile, or a second call of one customer in the batch
+        are applied one by one after them, as the webhook would
+        (:meth:`_coka_apply_queued_one`). An event that
+        cannot be applied is *Failed* with the reason and blocks nothing. One transaction
+        per batch outside tests.
+
+        :param int batch: events in one transaction
+        :param int limit: events in one run at most
+        :return: the number of events applied or failed
+        """
+        Event = self.env["coka.pbx.event"]
+        done, statements, last = 0, self.env.cr.sql_log_count, 0
+        while done < limit:
+            if last < batch and not modules.module.current_test:
+                # A short queue: let more calls come, so that a batch's statements serve
+                # many of them (PERF-2); the job ends when none came meanwhile.
+                time.sleep(QUEUE_LINGER)
+            self.env.flush_all()
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id, provider_id, call_ref, reserved_call_id, payload
+                      FROM coka_pbx_event WHERE state = 'queued'
+                     ORDER BY id LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    min(batch, limit - done),
+                )
+            )
+            if not rows:
+                break
+            last = len(rows)
+            by_provider = {}
+            for row in rows:
+                by_provider.setdefault(row[1], []).append(row)
+            for provider_id, provider_rows in by_provider.items():
+                self._coka_apply_queued_rows(Event.browse(provider_id), provider_rows)
+            done += len(rows)
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        [(remaining,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM coka_pbx_event WHERE state = 'queued'")
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if done:
+            _logger.info(
+                "Queued PBX events: %s applied in %s SQL statements, %s left",
+                done,
+                self.env.cr.sql_log_count - statements,
+                remaining,
+            )
+        return done
+
+    @api.model
+    def _coka_apply_queued_rows(self, provider_record, rows):
+        """Apply one provider's queued events (rows of
+        :meth:`_cron_coka_apply_queued_events`), in the order they came for each call."""
+        provider = (
+            self.env["coka.pbx.provider"].with_context(active_test=False).browse(provider_record.id)
+        )
+        provider = provider.with_company(provider.company_id)
+        Event = self.env["coka.pbx.event"]
+        adapter = None
+        parsed, singles, firsts, keys = [], [], [], set()
+        for event_id, _provider, call_ref, reserved, payload in rows:
+            try:
+                adapter = adapter or provider._coka_adapter_class(provider.provider_type)
+                event = adapter.parse_event((payload or "").encode())
+            except (UserError, cdr.EventError) as error:
+                _logger.warning("Queued PBX event %s not applied: %s", event_id, error)
+                Event.browse(event_id)._coka_mark_failed(error)
+                continue
+            parsed.append((event_id, call_ref, reserved, event))
+        for item in parsed:
+            key = phone.to_e164(cdr.customer_number(item[3]) or "")
+            if item[1] and item[3]["event"] == "call.ended" and not (key and key in keys):
+                firsts.append(item)
+                keys.add(key)
+            else:
+                singles.append(item)
+        if firsts:
+            try:
+                with self.env.cr.savepoint():
+                    singles += self._coka_apply_new_calls(provider, firsts)
+            except OperationalError:
+                raise  # a concurrent change: the run stops, the events stay queued
+            except Exception:  # noqa: BLE001 - every event is tried again on its own
+                _logger.warning("Queued calls not written together; one by one.", exc_info=True)
+                singles += firsts
+        for item in sorted(singles, key=lambda item: item[0]):
+            self._coka_apply_queued_one(provider, *item)
+
+    @api.model
+    def _coka_apply_queued_one(self, provider, event_id, call_ref, reserved, event):
+        """Apply one queued event as the webhook would have (its row is claimed anew)."""
+        Event = self.env["coka.pbx.event"]
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL("DELETE FROM coka_pbx_event WHERE id = %s", event_id))
+                self._coka_ingest_event(
+                    provider, event, reserved_call_id=reserved if call_ref else None
+                )
+        except OperationalError:
+            raise  # a concurrent change: the run stops, the events stay queued
+        except Exception as error:  # noqa: BLE001 - kept, with the reason, for the admin
+            _logger.warning("Queued PBX event %s not applied: %s", event_id, error)
+            Event.browse(event_id)._coka_mark_failed(error)
+
+    @api.model
+    def _coka_apply_new_calls(self, provider, items):
+        """Write the new calls of queued first ``call.ended`` events, set-based: one statement
+        finds what the events name, one inserts the calls, one marks the events applied;
+        then the call-ended hooks and the agents' notifications, for all of them at once.
+
+        :param list items: ``(event row id, call_ref, reserved id, event)``, customers
+            distinct
+        :return: the items not written here (their call exists): to apply one by one
+        """
+        company = provider.env.company
+        looked = self._coka_lookup_events(provider, company, [item[3] for item in items])
+        now = fields.Datetime.now()
+        written, later, rows = [], [], []
+        for item, (call_id, extension, found) in zip(items, looked, strict=True):
+            if call_id:
+                later.append(item)
+                continue
+            values = self._coka_new_call_values(provider, item[3], extension, found)
+            values.update(
+                after_call_due=now,
+                provider_id=provider.id,
+                provider_call_id=item[3]["call_id"],
+                company_id=company.id,
+                direction=item[3]["direction"],
+            )
+            written.append((item, found, values))
+            rows.append((item[2], values))
+        if not written:
+            return later
+        inserted = self._coka_insert_rows(rows)
+        self._coka_execute(
+            SQL(
+                """
+                UPDATE coka_pbx_event
+                   SET state = 'done', call_id = reserved_call_id, payload = NULL
+                 WHERE id = ANY(%s)
+                """,
+                [item[0] for item, _found, _values in written],
+            )
+        )
+        self.env["coka.pbx.event"].invalidate_model(["state", "call_id", "payload"])
+        calls = self.browse([item[2] for item, _found, _values in written])
+        for call, (_item, _found, values) in zip(calls, written, strict=True):
+            too_long, customer_type, _panel = inserted[call.id]
+            cached = dict.fromkeys(STATE_FIELDS, False)
+            cached.update(values, too_long=too_long, customer_type=customer_type)
+            call._update_cache(cached, validate=False)
+        calls._coka_on_call_ended({item[2]: found for item, found, _values in written})
+        for call, (item, _found, _values) in zip(calls, written, strict=True):
+            if call.user_id:
+                call._coka_notify_agent(item[3], inserted[call.id][2])
+        return later
+
+    @api.model
+    def _coka_insert_rows(self, rows):
+        """Insert new calls in one statement: ``rows`` are ``(id, values)``; a column a row
+        has no value for gets its default.
+
+        :return: dict id -> ``(too_long, customer_type, panel row)``
+        """
+        parts = [
+            (call_id, dict(zip(*self._coka_row_parts(values, values), strict=True)))
+            for call_id, values in rows
+        ]
+        names = list(dict.fromkeys(name for _call_id, row in parts for name in row))
+        lines = [
+            SQL(
+                "(%s, %s, now() at time zone 'UTC', %s)",
+                call_id,
+                self.env.uid,
+                SQL(", ").join(row.get(name, SQL("DEFAULT")) for name in names),
+            )
+            for call_id, row in parts
+        ]
+        panel, joins = self._coka_panel_sql()
+        result = self._coka_execute(
+            SQL(
+                """
+                WITH c AS (
+                    INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
+                    VALUES %(lines)s
+                    RETURNING *
+                )
+                SELECT c.id, c.too_long, c.customer_type, %(panel)s FROM c %(joins)s
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                lines=SQL(", ").join(lines),
+                panel=panel,
+                joins=joins,
+            )
+        )
+        return {row[0]: row[1:] for row in result}
 
     # The agent's workspace over Odoo's bus (SPEC PBX-8, PBX-9) ---------------------------
 
@@ -434,7 +755,8 @@ class CokaPbxCall(models.Model):
     @api.model
     def _coka_locked_state(self, provider, company, event):
         """The stored state of an event's call, locked until the transaction ends, with
-        what the event names: its extension, hotline and customer, in one statement.
+        what the event names: its extension, hotline and customer, in one statement
+        (:meth:`_coka_event_query`).
 
         :return: ``(state, extension, found)``: ``state`` is a dict of ``id`` and the fields
             of :data:`STATE_FIELDS` (``None`` when unset), or ``None`` when the call does
@@ -443,58 +765,146 @@ class CokaPbxCall(models.Model):
             company's active hotline of the event's number, see
             ``coka.pbx.hotline._coka_from_row``) and ``partner_id`` (the oldest contact
             numbered like the customer, or ``None``), for
-            :meth:`_coka_prepare_event_vals`, and ``sticky_rule`` (``(hotline id, customer
+            :meth:`_coka_prepare_event_vals`, ``sticky_rule`` (``(hotline id, customer
             key, rule row or None)``, see ``coka.pbx.hotline._coka_sticky_rule_query``), for
-            :meth:`_coka_on_call_ended`
+            :meth:`_coka_on_call_ended`, and ``queued_call_id`` (the reserved id of the
+            call's queued ``call.ended``, or ``None``)
         """
-        Hotline = self.env["coka.pbx.hotline"]
-        Partner = self.env["res.partner"]
         hotline_key = phone.to_e164(event["hotline"] or "")
         customer_key = phone.to_e164(cdr.customer_number(event) or "")
-        hotline_query = Hotline._coka_find_query(company, hotline_key) if hotline_key else None
-        partner_query = (
-            Partner._coka_phone_key_query(customer_key, company, limit=1)
-            if customer_key and Partner._coka_phone_lookup
-            else None
+        query = self._coka_event_query(
+            provider,
+            company,
+            SQL("(SELECT 1) AS v"),
+            extension=SQL("%s", event["extension"]),
+            hotline_key=SQL("%s", hotline_key) if hotline_key else None,
+            customer_key=SQL("%s", customer_key) if customer_key else None,
+            call_ref=SQL("%s", event["call_id"]),
+            lock=True,
         )
-        [row] = self._coka_execute(
-            SQL(
-                """
-                SELECT e.id, e.user_id, h.data, (%(partner)s), r.data, c.*
-                  FROM (SELECT 1) AS one
-                  LEFT JOIN LATERAL (%(hotline)s) AS h(data) ON true
-                  LEFT JOIN LATERAL (%(rule)s) AS r(data) ON true
-                  LEFT JOIN LATERAL (
-                        SELECT id, %(columns)s FROM coka_pbx_call
-                         WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
-                           AND company_id = %(company)s
-                           FOR UPDATE
-                  ) AS c ON true
-                  LEFT JOIN coka_pbx_extension e
-                         ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
-                """,
-                hotline=hotline_query or SQL("SELECT NULL::json"),
-                partner=partner_query or SQL("NULL::int"),
-                rule=Hotline._coka_sticky_rule_query(SQL("(h.data->>0)::int"), customer_key)
-                if hotline_query and customer_key
-                else SQL("SELECT NULL::json"),
-                columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
-                provider=provider.id,
-                call=event["call_id"],
-                company=company.id,
-                extension=event["extension"],
+        [row] = self._coka_execute(query)
+        return self._coka_event_row(row, hotline_key, customer_key)
+
+    @api.model
+    def _coka_lookup_events(self, provider, company, events):
+        """What :meth:`_coka_locked_state` reads, for many events in one statement, their
+        calls not locked.
+
+        :return: list of ``(call id or None, extension, found)``, in the order of ``events``
+        """
+        keys = [
+            (
+                phone.to_e164(event["hotline"] or "") or None,
+                phone.to_e164(cdr.customer_number(event) or "") or None,
             )
+            for event in events
+        ]
+        source = SQL(
+            "(VALUES %s) AS v(i, extension, hotline_key, customer_key, call_ref)",
+            SQL(", ").join(
+                SQL(
+                    "(%s, %s::varchar, %s::varchar, %s::varchar, %s::varchar)",
+                    index,
+                    event["extension"],
+                    *keys[index],
+                    event["call_id"],
+                )
+                for index, event in enumerate(events)
+            ),
         )
+        query = self._coka_event_query(
+            provider,
+            company,
+            source,
+            extension=SQL("v.extension"),
+            hotline_key=SQL("v.hotline_key"),
+            customer_key=SQL("v.customer_key"),
+            call_ref=SQL("v.call_ref"),
+            lock=False,
+            order=SQL("ORDER BY v.i"),
+        )
+        result = []
+        for row, (hotline_key, customer_key) in zip(self._coka_execute(query), keys, strict=True):
+            state, extension, found = self._coka_event_row(row, hotline_key, customer_key)
+            result.append((state and state["id"], extension, found))
+        return result
+
+    @api.model
+    def _coka_event_query(
+        self,
+        provider,
+        company,
+        source,
+        extension,
+        hotline_key,
+        customer_key,
+        call_ref,
+        lock,
+        order=None,
+    ):
+        """The statement that reads, for each row of ``source``, the extension, hotline,
+        contact and sticky rule its event names, its queued call's reserved id and its call
+        (``c.*``, :data:`STATE_FIELDS`). The other arguments are SQL expressions over
+        ``source`` (``None``: no such key); ``lock`` locks the calls found."""
+        Hotline = self.env["coka.pbx.hotline"]
+        Partner = self.env["res.partner"]
+        partner = (
+            Partner._coka_phone_key_query(customer_key, company, limit=1)
+            if customer_key is not None and Partner._coka_phone_lookup
+            else SQL("NULL::int")
+        )
+        return SQL(
+            """
+            SELECT e.id, e.user_id, h.data, (%(partner)s), r.data,
+                   (SELECT q.reserved_call_id FROM coka_pbx_event q
+                     WHERE q.provider_id = %(provider)s AND q.call_ref = %(call)s
+                       AND q.state = 'queued'),
+                   c.*
+              FROM %(source)s
+              LEFT JOIN LATERAL (%(hotline)s) AS h(data) ON true
+              LEFT JOIN LATERAL (%(rule)s) AS r(data) ON true
+              LEFT JOIN LATERAL (
+                    SELECT id, %(columns)s FROM coka_pbx_call
+                     WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
+                       AND company_id = %(company)s
+                       %(lock)s
+              ) AS c ON true
+              LEFT JOIN coka_pbx_extension e
+                     ON e.number = %(extension)s AND e.company_id = %(company)s AND e.active
+            %(order)s
+            """,
+            source=source,
+            hotline=Hotline._coka_find_query(company, hotline_key)
+            if hotline_key is not None
+            else SQL("SELECT NULL::json"),
+            partner=partner,
+            rule=Hotline._coka_sticky_rule_query(SQL("(h.data->>0)::int"), customer_key)
+            if hotline_key is not None and customer_key is not None
+            else SQL("SELECT NULL::json"),
+            columns=SQL(", ").join(SQL.identifier(name) for name in STATE_FIELDS),
+            provider=provider.id,
+            call=call_ref,
+            company=company.id,
+            extension=extension,
+            lock=SQL("FOR UPDATE") if lock else SQL(),
+            order=order or SQL(),
+        )
+
+    @api.model
+    def _coka_event_row(self, row, hotline_key, customer_key):
+        """``(state, extension, found)`` of a :meth:`_coka_event_query` row."""
+        Hotline = self.env["coka.pbx.hotline"]
         extension = (row[0], row[1]) if row[0] else None
         found = {
-            "hotline": Hotline._coka_from_row(row[2]) if hotline_query else None,
-            "partner_id": row[3] if partner_query else None,
+            "hotline": Hotline._coka_from_row(row[2]) if hotline_key else None,
+            "partner_id": row[3] if customer_key else None,
+            "queued_call_id": row[5],
         }
         if row[2] and customer_key:
             found["sticky_rule"] = (row[2][0], customer_key, row[4])
-        if row[5] is None:
+        if row[6] is None:
             return None, extension, found
-        return dict(zip(("id", *STATE_FIELDS), row[5:], strict=True)), extension, found
+        return dict(zip(("id", *STATE_FIELDS), row[6:], strict=True)), extension, found
 
     @api.model
     def _coka_execute(self, query):
@@ -526,14 +936,16 @@ class CokaPbxCall(models.Model):
         return values
 
     @api.model
-    def _coka_insert_call(self, provider, company, event, values):
+    def _coka_insert_call(self, provider, company, event, values, reserved_call_id=None):
         """Claim the event and insert its new call with ``values``, in one statement.
 
-        The event row is inserted first with a call id taken from the calls' sequence; the
-        call is inserted with that id only when the claim succeeded. Two deliveries of one
-        event, or two events of a new call, at once: the second waits for the first on the
-        unique key, then gets a serialisation error (repeatable read) and Odoo replays its
-        request, which finds the call (and, for the same event, claims nothing).
+        The event row is inserted first, as the call's first event (``call_ref``), with
+        ``reserved_call_id`` or a call id taken from the calls' sequence; the call is
+        inserted with that id only when the claim succeeded. Two deliveries of one event,
+        or two events of a new call (one of them queued, :meth:`_coka_queue_event`), at
+        once: the second waits for the first on a unique key, then gets a serialisation
+        error (repeatable read) and Odoo replays its request, which finds the call (and,
+        for the same event, claims nothing).
 
         :return: ``(call, panel row)``: the new call and its :meth:`_coka_panel_sql`
             array, or an empty recordset and ``None`` for a repeated event
@@ -552,10 +964,11 @@ class CokaPbxCall(models.Model):
                 """
                 WITH claim AS (
                     INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date,
-                                                call_id)
+                                                call_id, state, call_ref)
                     VALUES (%(provider)s, %(ref)s, %(kind)s, now() at time zone 'UTC',
-                            nextval('coka_pbx_call_id_seq'))
-                    ON CONFLICT (provider_id, event_ref) DO NOTHING
+                            COALESCE(%(reserved)s, nextval('coka_pbx_call_id_seq')), 'done',
+                            %(call_ref)s)
+                    ON CONFLICT DO NOTHING
                     RETURNING call_id
                 ), c AS (
                     INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
@@ -569,6 +982,8 @@ class CokaPbxCall(models.Model):
                 provider=provider.id,
                 ref=event["event_id"],
                 kind=event["event"],
+                reserved=reserved_call_id,
+                call_ref=event["call_id"],
                 uid=self.env.uid,
                 columns=columns,
                 expressions=expressions,
@@ -617,11 +1032,22 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_row_sql(self, values, merged):
-        """Columns and value expressions of a call row, for ``INSERT`` and ``UPDATE``.
+        """Columns and value expressions of a call row (:meth:`_coka_row_parts`), each
+        joined, for ``INSERT`` and ``UPDATE``."""
+        names, expressions = self._coka_row_parts(values, merged)
+        return (
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(expressions),
+        )
 
-        Writes ``write_uid`` / ``write_date`` and the stored computed fields the ORM would
+    @api.model
+    def _coka_row_parts(self, values, merged):
+        """The column names and value expressions of a call row: ``values``, then
+        ``write_uid`` / ``write_date`` and the stored computed fields the ORM would
         recompute: ``too_long`` (talk time against the hotline's limit) and
         ``customer_type`` (the customer's type), from ``merged``, the call after the write.
+
+        :return: ``(names, expressions)``, two lists
         """
         fields = self._fields
         names = list(values)
@@ -647,10 +1073,7 @@ class CokaPbxCall(models.Model):
                 merged.get("partner_id") or None,
             ),
         ]
-        return (
-            SQL(", ").join(SQL.identifier(name) for name in names),
-            SQL(", ").join(expressions),
-        )
+        return names, expressions
 
     @api.model
     def _coka_lock_call(self, provider, event):
@@ -764,18 +1187,28 @@ class CokaPbxCall(models.Model):
             }
         )
 
-    def _coka_on_call_ended(self, found=None):
-        """After ``call.ended``, in the webhook's transaction: what routing reads next, that
-        is when the agent was last busy (longest idle) and the sticky-agent rule.
+    def _coka_on_call_ended(self, found_by_call=None):
+        """After ``call.ended``, in the transaction that wrote the end: what routing reads
+        next, that is when the agents were last busy (longest idle) and the sticky-agent
+        rules. For many calls at once (the queued calls' job), each agent's idle time is
+        moved once and the rules' touches are one statement.
 
         The rest waits for :meth:`_cron_coka_after_call` (``after_call_due``).
 
-        :param dict found: what :meth:`_coka_locked_state` read for the event
+        :param dict found_by_call: call id -> what :meth:`_coka_locked_state` read for
+            its event
         """
+        found_by_call = found_by_call or {}
+        ends = {}
+        touches = []
         for call in self:
             if call.extension_id and call.end_date:
-                call.extension_id._coka_note_call_end(call.end_date)
-            call._coka_sticky_remember(found)
+                extension = call.extension_id
+                ends[extension] = max(ends.get(extension, call.end_date), call.end_date)
+            call._coka_sticky_remember(found_by_call.get(call.id), touches)
+        for extension, moment in ends.items():
+            extension._coka_note_call_end(moment)
+        self.env["coka.pbx.hotline"]._coka_sticky_touch(touches)
 
     def _coka_after_call(self):
         """The after-call work of ended calls: the note on the contact's chatter (CON-6),
@@ -954,11 +1387,13 @@ class CokaPbxCall(models.Model):
             if call.partner_id
         )
 
-    def _coka_sticky_remember(self, found=None):
+    def _coka_sticky_remember(self, found=None, touches=None):
         """Remember the agent of a finished call for its customer (SPEC STK-2).
 
         :param dict found: what :meth:`_coka_locked_state` read; its ``sticky_rule`` is used
             when it is this call's hotline and customer
+        :param list touches: given, a touch of an existing rule is added to it for
+            ``coka.pbx.hotline._coka_sticky_touch`` rather than written here
         """
         self.ensure_one()
         hotline = self.hotline_id or self.extension_id.hotline_id
@@ -980,6 +1415,7 @@ class CokaPbxCall(models.Model):
             self.extension_id,
             self.end_date or fields.Datetime.now(),
             rule_row=rule_row,
+            touches=touches,
         )
 
     # Click-to-call and call control (SPEC PBX-8) -----------------------------------------

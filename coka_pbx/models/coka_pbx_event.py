@@ -1,16 +1,28 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import autocommit
+
+QUEUE_CRON = "coka_pbx.ir_cron_coka_apply_queued_events"
 
 WINDOW_PARAM = "coka_pbx.event_window_days"
 DEFAULT_WINDOW_DAYS = 30
 
 
 class CokaPbxEvent(models.Model):
-    """One webhook delivery already applied: makes ``event_id`` idempotent (SPEC PBX-6).
+    """One webhook delivery: makes ``event_id`` idempotent (SPEC PBX-6).
+
+    Most events are applied by the webhook itself (*Applied*). A ``call.ended`` of a call
+    Odoo has not seen, and the events that follow it until it is written, are *Queued*:
+    stored with their body and the id their call will have, and written in batches by the
+    background job (``coka.pbx.call._cron_coka_apply_queued_events``, PERF-2). An event the
+    job could not apply is *Failed*, with the reason; its body is kept.
 
     Kept for the idempotency window (Settings › Call Center, 30 days by default): the
     autovacuum forgets older deliveries, so a repeat after the window is applied again.
+    Queued events are never forgotten.
     """
 
     _name = "coka.pbx.event"
@@ -23,6 +35,21 @@ class CokaPbxEvent(models.Model):
     call_id = fields.Many2one("coka.pbx.call", ondelete="cascade", index=True)
     event = fields.Char()
     received_date = fields.Datetime(required=True, index=True)
+    state = fields.Selection(
+        [("done", "Applied"), ("queued", "Queued"), ("failed", "Failed")],
+        required=True,
+        default="done",
+    )
+    call_ref = fields.Char(
+        string="Provider Call ID",
+        help="Set on the first event of a call: a call has one first event (unique).",
+    )
+    payload = fields.Text(help="The body of a queued or failed event, as the PBX sent it.")
+    reserved_call_id = fields.Integer(
+        string="Reserved Call ID",
+        help="The id the call of a queued event gets: the webhook answered it as call_id.",
+    )
+    error = fields.Char(help="Why the background job could not apply the event.")
 
     _sql_constraints = [
         (
@@ -31,6 +58,22 @@ class CokaPbxEvent(models.Model):
             "A PBX event can be applied only once.",
         ),
     ]
+
+    def init(self):
+        # One first event per call: a queued call.ended and the first event of a call that
+        # the webhook writes at once cannot both go on (the second waits, then is replayed).
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS coka_pbx_event_call_ref_uniq
+                ON coka_pbx_event (provider_id, call_ref) WHERE call_ref IS NOT NULL
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS coka_pbx_event_queued_idx
+                ON coka_pbx_event (id) WHERE state = 'queued'
+            """
+        )
 
     def _coka_claim(self, provider, event, call):
         """Record a delivery to an existing call; :return: the new event, or ``None`` for a
@@ -43,8 +86,9 @@ class CokaPbxEvent(models.Model):
         """
         self.env.cr.execute(
             """
-            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date, call_id)
-            VALUES (%s, %s, %s, now() at time zone 'UTC', %s)
+            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date, call_id,
+                                        state)
+            VALUES (%s, %s, %s, now() at time zone 'UTC', %s, 'done')
             ON CONFLICT (provider_id, event_ref) DO NOTHING
             RETURNING id
             """,
@@ -54,6 +98,63 @@ class CokaPbxEvent(models.Model):
         )
         row = self.env.cr.fetchone()
         return row and self.browse(row[0])
+
+    @api.model
+    def _coka_wake_queue(self):
+        """Have the queued events' job run soon, once the transaction commits.
+
+        After the commit, one statement of its own triggers the job
+        (``ir.cron.trigger``) unless a trigger newer than the job's latest start waits:
+        Odoo deletes at the end of a run only the triggers older than its start, so such
+        a trigger runs the job again, after this event's commit. The cron workers are
+        woken only when this statement added the trigger: under load, about once a run.
+        """
+        cr = self.env.cr
+        # The cached id, without env.ref's check that the record exists: one statement less.
+        _model, cron_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(QUEUE_CRON)
+        cron = self.env["ir.cron"].browse(cron_id)
+        query = SQL(
+            """
+            INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date,
+                                         write_uid, write_date)
+            SELECT %(cron)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC',
+                   %(uid)s, now() at time zone 'UTC'
+             WHERE NOT EXISTS (
+                    SELECT 1 FROM ir_cron_trigger t
+                     WHERE t.cron_id = %(cron)s
+                       AND t.call_at > COALESCE(
+                            (SELECT p.create_date FROM ir_cron_progress p
+                              WHERE p.cron_id = %(cron)s ORDER BY p.id DESC LIMIT 1),
+                            '-infinity')
+                   )
+            RETURNING id
+            """,
+            cron=cron.id,
+            uid=self.env.uid,
+        )
+
+        @cr.postcommit.add
+        def wake():
+            with autocommit.alone(cr):
+                cr.execute(query)
+                added = cr.fetchall()
+            if added:
+                cron._notifydb()
+
+    def _coka_mark_failed(self, error):
+        """Keep a queued event the job could not apply, with the reason: *Failed*. It is
+        no longer its call's first event, so the call's next events are applied."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE coka_pbx_event SET state = 'failed', error = %s, call_ref = NULL
+                 WHERE id IN %s
+                """,
+                str(error)[:500],
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state", "error", "call_ref"])
 
     @api.model
     def _coka_window_days(self):
@@ -73,7 +174,9 @@ class CokaPbxEvent(models.Model):
         :return: the number of events deleted
         """
         limit = fields.Datetime.now() - timedelta(days=self._coka_window_days())
-        events = self.search([("received_date", "<", limit)], order="id", limit=batch)
+        events = self.search(
+            [("received_date", "<", limit), ("state", "!=", "queued")], order="id", limit=batch
+        )
         if len(events) >= batch:
             self.env.ref("base.autovacuum_job")._trigger()
         events.unlink()

@@ -171,7 +171,8 @@ class CokaPbxProvider(models.Model):
                 return 200, self._coka_route_call(company_id, adapter.parse_route_request(body))
             event = adapter.parse_event(body)
             provider = self.browse(provider_id).with_company(company_id)
-            return 200, provider.env["coka.pbx.call"]._coka_ingest_event(provider, event)
+            call = provider.env["coka.pbx.call"]
+            return 200, call._coka_ingest_event(provider, event, body=body)
         except cdr.EventError as error:
             return error.status, {"ok": False, "error": str(error)}
 

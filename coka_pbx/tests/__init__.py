@@ -23,3 +23,4 @@ from . import test_after_call
 from . import test_bus_notify
 from . import test_sticky_webhook
 from . import test_call_day
+from . import test_webhook_queue

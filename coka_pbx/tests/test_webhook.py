@@ -48,6 +48,10 @@ class TestWebhook(CokaPbxCase):
     def _call(self, call_id="c-1"):
         return self.env["coka.pbx.call"].search([("provider_call_id", "=", call_id)])
 
+    def _apply_queue(self):
+        """Run the job that writes queued calls, as Odoo's cron would."""
+        return self.env["coka.pbx.call"]._cron_coka_apply_queued_events()
+
     def test_a_provider_type_no_module_serves_answers_503_with_the_reason(self):
         # Its module was uninstalled while a provider still had the type: nothing can check
         # the PBX's signature, and nothing is recorded.
@@ -118,6 +122,7 @@ class TestWebhook(CokaPbxCase):
     def test_replayed_event_changes_nothing(self):
         ended = self._event("call.ended", status="missed", ring_seconds=20)
         self._send(ended)
+        self._apply_queue()
         call = self._call()
         before = (call.status, call.ring_seconds, call.write_date)
         status, answer = self._send(ended)
@@ -137,6 +142,7 @@ class TestWebhook(CokaPbxCase):
         )
         self._send(self._event("call.answered", at="2026-11-20T08:00:30Z", extension="202"))
         self._send(self._event("call.ringing", at="2026-11-20T08:00:00Z"))
+        self._apply_queue()
         call = self._call()
         self.assertEqual(call.status, "answered")
         self.assertEqual(call.talk_seconds, 90)
@@ -157,6 +163,7 @@ class TestWebhook(CokaPbxCase):
         )
         self._send(self._event("call.answered", at="2026-11-20T08:00:30Z", extension="202"))
         self._send(self._event("call.ringing", at="2026-11-20T08:00:00Z", extension="201"))
+        self._apply_queue()
         call = self._call()
         self.assertEqual((call.extension_id, call.user_id), (self.ext_2, self.agent_2))
         self.assertEqual((call.status, str(call.start_date)), ("answered", "2026-11-20 08:00:00"))
@@ -174,6 +181,7 @@ class TestWebhook(CokaPbxCase):
 
     def test_missed_and_no_answer_without_status(self):
         self._send(self._event("call.ended", call_id="in-1", ring_seconds=30))
+        self._apply_queue()
         self.assertEqual(self._call("in-1").status, "missed")
         self._send(
             self._event(
@@ -184,6 +192,7 @@ class TestWebhook(CokaPbxCase):
                 ring_seconds=30,
             )
         )
+        self._apply_queue()
         out = self._call("out-1")
         self.assertEqual(out.status, "no_answer")
         self.assertEqual(out.customer_number, "+84912000444")
