@@ -149,8 +149,9 @@ def _call(client, index):
 class _Measurement:
     """The shared state of the threads of one measurement."""
 
-    def __init__(self, clients, count, duration, warmup):
+    def __init__(self, clients, count, duration, warmup, settle=None):
         self.clients = clients
+        self.settle = settle
         self.count = count
         self.duration = duration
         self.warmup = math.ceil(warmup / len(clients)) if warmup else 0
@@ -165,6 +166,8 @@ class _Measurement:
         self.deadline = None
 
     def _start(self):
+        if self.settle:
+            self.settle()  # what the warm-up left to the server is not measured
         self.started = time.perf_counter()
         if self.duration is not None:
             self.deadline = self.started + self.duration
@@ -206,6 +209,10 @@ class _Measurement:
         self.barrier.wait()
         for thread in threads:
             thread.join()
+        ended = max(self.finished)
+        if self.settle:
+            self.settle()
+            ended = time.perf_counter()
         for client in self.clients:
             getattr(client, "close", lambda: None)()
         errors = [error for chunk in self.errors for error in chunk]
@@ -213,14 +220,14 @@ class _Measurement:
             name,
             len(self.clients),
             [value for chunk in self.latencies for value in chunk],
-            max(self.finished) - self.started,
+            ended - self.started,
             len(errors),
             errors[0] if errors else None,
             sum(getattr(client, "connects", 0) for client in self.clients),
         )
 
 
-def measure(name, make_client, concurrency, count=None, duration=None, warmup=0):
+def measure(name, make_client, concurrency, count=None, duration=None, warmup=0, settle=None):
     """Run one closed-loop measurement.
 
     :param make_client: ``f(thread_number)`` -> a callable ``client(i)`` returning
@@ -229,12 +236,15 @@ def measure(name, make_client, concurrency, count=None, duration=None, warmup=0)
     :param int count: operations counted (shared by the threads); or
     :param float duration: seconds of counted operations
     :param int warmup: operations before the counted phase (spread over the threads)
+    :param settle: ``f()`` that returns once the server has done the work the operations
+        left it (a queue drained): called before the clock starts, and after the last
+        operation, the wall time running until it returns
     :return: :class:`Result`
     """
     if (count is None) == (duration is None):
         raise ValueError("give either count or duration")
     clients = [make_client(number) for number in range(concurrency)]
-    return _Measurement(clients, count, duration, warmup).run(name)
+    return _Measurement(clients, count, duration, warmup, settle).run(name)
 
 
 RESULT_COLUMNS = [

@@ -153,7 +153,8 @@ def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s", cpu=None):
     The clients take turns in A B / B A order (even rounds reversed), so that neither is
     always measured first, on a machine warming up or cooling down.
 
-    :param clients: ``clients(round_number)`` -> list of ``(name, make)`` for ``load.measure``
+    :param clients: ``clients(round_number)`` -> list of ``(name, make)`` or ``(name, make,
+        settle)`` for ``load.measure``
     :param CpuMeter cpu: records the CPU of each measurement under ``(name, concurrency)``
     :return: ``(results, loads)``: pooled ``load`` results and the load average per
         ``(name, concurrency)``, plus ``loads["others"]``, what other processes did meanwhile
@@ -164,13 +165,18 @@ def measure_rounds(args, clients, concurrencies=(1, 8), unit="req/s", cpu=None):
             turns = clients(round_number)
             if round_number % 2 == 0:
                 turns = turns[::-1]
-            for name, make in turns:
+            for name, make, *settle in turns:
                 before = load_average()
                 neighbours.start()
                 if cpu:
                     cpu.start()
                 result = load.measure(
-                    name, make, concurrency, count=args.requests, warmup=args.warmup
+                    name,
+                    make,
+                    concurrency,
+                    count=args.requests,
+                    warmup=args.warmup,
+                    settle=settle[0] if settle else None,
                 )
                 if cpu:
                     cpu.stop((name, concurrency), args.requests + args.warmup)

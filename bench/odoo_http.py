@@ -40,9 +40,14 @@ class BenchServer(OdooServer):
     """The e2e tests' Odoo server (``--workers``, free ports) on ``coka_bench``, its log under
     .local/bench/, without ``--db-filter`` unless asked (see ``--db-filter``)."""
 
-    def __init__(self, workers=2, name="server", db_filter=False):
+    def __init__(self, workers=2, name="server", db_filter=False, cron_threads=0):
         super().__init__(
-            CONFIG, BENCH_DB, workers=workers, log=WORK / f"{name}.log", db_filter=db_filter
+            CONFIG,
+            BENCH_DB,
+            workers=workers,
+            log=WORK / f"{name}.log",
+            db_filter=db_filter,
+            cron_threads=cron_threads,
         )
 
     def start(self, timeout=180):
@@ -57,6 +62,7 @@ class BenchServer(OdooServer):
         """The options that matter for the figures, for the report."""
         db_filter = f" --db-filter=^{BENCH_DB}$" if self.db_filter else " (no --db-filter)"
         return (
-            f"odoo -d {BENCH_DB}{db_filter} --workers={self.workers} --max-cron-threads=0 "
+            f"odoo -d {BENCH_DB}{db_filter} --workers={self.workers} "
+            f"--max-cron-threads={self.cron_threads} "
             f"on {self.url}"
         )

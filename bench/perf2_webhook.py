@@ -1,12 +1,15 @@
 """PERF-2: webhook ingestion (SPEC PBX-6), completed calls per second, against the same
 server's floor and the same run's raw PostgreSQL insert rate.
 
-One Odoo server (``--workers=2``, no cron) on ``coka_bench``. Each completed call is one
-signed ``call.ended`` event with a new ``call_id`` and ``event_id``: inbound, from a random
-bench partner's mobile (partner matching on the indexed E.164 keys), answered by one of the
-five bench agents, with ring and talk seconds. The webhook claims the event id
-(idempotency), creates the call, matches the partner, and runs the call-ended hooks (agent
-idle time, the sticky-agent rule).
+One Odoo server (``--workers=2``, one cron worker) on ``coka_bench``. Each completed call
+is one signed ``call.ended`` event with a new ``call_id`` and ``event_id``: inbound, from a
+random bench partner's mobile (partner matching on the indexed E.164 keys), answered by one
+of the five bench agents, with ring and talk seconds. The webhook queues it (idempotency,
+the call's id reserved) and wakes the job that writes the queued calls in batches: the call
+with its partner, hotline and agent, the call-ended hooks (agent idle time, the sticky-agent
+rule) and the agent's notification. A webhook measurement lasts until that job has written
+every call (``settle``): the rate counts calls written, not requests answered. The cron
+worker runs only that job meanwhile (the others are set inactive, then back).
 
 In the same run, at the same concurrencies (rounds interleave them):
 
@@ -27,10 +30,12 @@ PostgreSQL (``measure.CpuMeter``), which share the machine's cores.
 import argparse
 import itertools
 import random
+import re
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import admin_rpc
 import common
@@ -102,6 +107,54 @@ def webhook_client(url, partners, fixtures, run, seed):
         return load.HttpClient(url, prepare, webhook_check)
 
     return make
+
+
+QUEUE_CRON = ("coka_pbx", "ir_cron_coka_apply_queued_events")
+
+
+def queue_drained(timeout=600):
+    """Wait until the job has written every queued call (``settle`` of the webhook)."""
+    conn = database.connect()
+    conn.autocommit = True
+    deadline = time.monotonic() + timeout
+    try:
+        with conn.cursor() as cr:
+            while time.monotonic() < deadline:
+                cr.execute("SELECT count(*) FROM coka_pbx_event WHERE state = 'queued'")
+                if not cr.fetchone()[0]:
+                    return
+                time.sleep(0.02)
+    finally:
+        conn.close()
+    common.env.fail(f"queued calls still waiting after {timeout} s; see the server log")
+
+
+class OnlyQueueCron:
+    """The bench database's crons set inactive, but the queued calls' job; put back after."""
+
+    def __enter__(self):
+        conn = database.connect()
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute(
+                """
+                UPDATE ir_cron SET active = false
+                 WHERE active AND id <> (SELECT res_id FROM ir_model_data
+                                          WHERE module = %s AND name = %s)
+                RETURNING id
+                """,
+                QUEUE_CRON,
+            )
+            self.ids = [row[0] for row in cr.fetchall()]
+        conn.close()
+        return self
+
+    def __exit__(self, *exc_info):
+        conn = database.connect()
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute("UPDATE ir_cron SET active = true WHERE id = ANY(%s)", [self.ids])
+        conn.close()
 
 
 def create_raw_table():
@@ -233,7 +286,7 @@ def measure_all(url, args, partners, fixtures, run, cpu):
         args,
         lambda round_number: [
             ("floor", perf1_routing.floor_client(url)),
-            ("webhook", webhook_client(url, partners, fixtures, run, round_number)),
+            ("webhook", webhook_client(url, partners, fixtures, run, round_number), queue_drained),
             ("raw insert", raw_client(fixtures, partners, run, round_number)),
         ],
         CONCURRENCIES,
@@ -249,6 +302,18 @@ def statements_per_call(log):
     return float("nan")
 
 
+JOB_LINE = re.compile(r"Queued PBX events: (\d+) applied in (\d+) SQL statements")
+
+
+def job_statements_per_call(log):
+    """Mean SQL statements of the queued calls' job per call, from its log lines."""
+    events = statements = 0
+    for match in JOB_LINE.finditer(Path(log).read_text(errors="replace")):
+        events += int(match.group(1))
+        statements += int(match.group(2))
+    return statements / events if events else float("nan")
+
+
 def report(results, loads, run, log, cpu):
     """Print the figures and the verdict; :return: ``(errors, passed)``."""
     columns = list(load.RESULT_COLUMNS)
@@ -257,13 +322,14 @@ def report(results, loads, run, log, cpu):
     reporting.print_results(results, loads, NAMES, CONCURRENCIES, columns)
     reporting.print_cpu(cpu, NAMES, CONCURRENCIES)
     common.out()
-    statements = statements_per_call(log)
+    statements, job = statements_per_call(log), job_statements_per_call(log)
     for concurrency in CONCURRENCIES:
         hook = results[("webhook", concurrency)]
         floor, raw = results[("floor", concurrency)], results[("raw insert", concurrency)]
         common.out(
             f"c={concurrency}: {hook.rate:.1f} completed calls/s ({statements:.1f} SQL "
-            f"statements per call) vs floor {floor.rate:.1f} req/s = "
+            f"statements per webhook + {job:.2f} per call in the job) vs floor "
+            f"{floor.rate:.1f} req/s = "
             f"{hook.rate / floor.rate:.2f}; vs {raw.rate:.1f} raw inserts/s = "
             f"{hook.rate / raw.rate:.3f}"
         )
@@ -287,9 +353,12 @@ def main():
     args = parse_args()
     partners = database.prepare_database(args.partners, args.reuse, args.upgrade)
     run = uuid.uuid4().hex[:8]
-    with odoo_http.BenchServer(
-        args.workers, db_filter=args.db_filter, name="perf2-server"
-    ) as server:
+    with (
+        OnlyQueueCron(),
+        odoo_http.BenchServer(
+            args.workers, db_filter=args.db_filter, name="perf2-server", cron_threads=1
+        ) as server,
+    ):
         fixtures = admin_rpc.ensure_fixtures(server.url)
         sticky_wanted = partners if args.sticky_rules is None else args.sticky_rules
         sticky = database.load_sticky_rules(sticky_wanted, fixtures)
@@ -302,7 +371,8 @@ def main():
                 f"server:    {server.describe()}",
                 f"floor:     POST {perf1_routing.FLOOR_PATH} (empty JSON-RPC call)",
                 f"webhook:   POST {WEBHOOK_PATH}: signed call.ended, new call_id and event_id,"
-                " inbound, answered, random bench partner's mobile",
+                " inbound, answered, random bench partner's mobile; timed until the job has "
+                "written every queued call",
                 f"baseline:  psycopg2 INSERT + COMMIT per row into {RAW_TABLE} "
                 "(LIKE coka_pbx_call INCLUDING INDEXES), one connection per thread",
                 f"load:      {args.requests} per measurement x {args.rounds} rounds, "
