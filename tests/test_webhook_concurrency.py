@@ -206,7 +206,8 @@ def test_an_end_queued_while_its_ringing_is_applied_makes_one_call():
 
 def test_odoo_cron_runs_the_job_the_webhook_woke():
     """After the webhook's commit, its trigger is in ``ir_cron_trigger`` and the cron workers
-    are notified (``LISTEN cron_trigger``); the job then runs as a cron worker runs it."""
+    are notified (``LISTEN cron_trigger``); the job then runs as a cron worker runs it, and
+    writes the calls that end while it runs."""
     code, numbers, _extension_ids = _world(1)
     db_name = odoo.tools.config["db_name"]
     registry = _registry()
@@ -234,11 +235,27 @@ def test_odoo_cron_runs_the_job_the_webhook_woke():
     assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(1,)]
     IrCron = registry["ir.cron"]
     db = odoo.sql_db.db_connect(db_name)
-    with db.cursor() as cron_cr:
-        job = IrCron._acquire_one_job(cron_cr, cron_id)
-        assert job, "the trigger made the job ready"
-        IrCron._process_job(db, cron_cr, job)
-    assert _rows(
-        "SELECT id, status FROM coka_pbx_call WHERE provider_call_id = %s", [body["call_id"]]
-    ) == [(answer["call_id"], "answered")]
-    assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(0,)]
+
+    def run_job():
+        with db.cursor() as cron_cr:
+            job = IrCron._acquire_one_job(cron_cr, cron_id)
+            assert job, "the trigger made the job ready"
+            IrCron._process_job(db, cron_cr, job)
+
+    runner = threading.Thread(target=run_job)
+    runner.start()
+    first = "SELECT id, status FROM coka_pbx_call WHERE provider_call_id = %s"
+    deadline = time.monotonic() + 30
+    while not _rows(first, [body["call_id"]]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _rows(first, [body["call_id"]]) == [(answer["call_id"], "answered")]
+    # A call that ends while the run goes on: the run writes it (it reads the queue until
+    # nothing came for QUEUE_IDLE), and the trigger this webhook added is newer than the
+    # run's start, so Odoo keeps it when the run ends.
+    later = _ended(numbers[0], 1, datetime.now(UTC).replace(microsecond=0))
+    failures, [(status, later_answer)] = _at_once(code, [later])
+    assert (failures, status, later_answer["queued"]) == ([], 200, True)
+    runner.join(60)
+    assert not runner.is_alive()
+    assert _rows(first, [later["call_id"]]) == [(later_answer["call_id"], "answered")]
+    assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(1,)]

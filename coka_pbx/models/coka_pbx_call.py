@@ -8,13 +8,17 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_escape
 
-from ..tools import cdr, phone, qa, retry, sticky
+from ..tools import autocommit, cdr, phone, qa, retry, sticky
 from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
 
-# Seconds the queued calls' job waits for more when its last batch was not full (PERF-2).
+# The queued calls' job (PERF-2), in seconds: it reads the queue every QUEUE_POLL; it takes a
+# batch when the queue holds a full one, when no call came since the last read, or when the
+# first queued call has waited QUEUE_LINGER; it ends after QUEUE_IDLE with nothing queued.
+QUEUE_POLL = 0.02
 QUEUE_LINGER = 0.2
+QUEUE_IDLE = 2.0
 
 CALL_STATUSES = [
     ("ringing", "Ringing"),
@@ -269,7 +273,8 @@ class CokaPbxCall(models.Model):
         The first queued event of a call reserves the id (from the calls' sequence) and
         holds the call's ``call_ref``, unique among first events: a first event of the same
         call applied at the same time by another request waits for this one, then is
-        replayed by Odoo (repeatable read), and finds it. Later events take its id.
+        replayed by Odoo (repeatable read), and finds it. Later events take its id. The
+        same statement triggers the job (``coka.pbx.event._coka_wake_sql``).
 
         :return: the JSON answer, or ``None`` when the call exists (the event is applied
             now) or the body is not text
@@ -289,7 +294,9 @@ class CokaPbxCall(models.Model):
             "provider_id, event_ref, event, received_date, state, payload, call_ref,"
             " reserved_call_id"
         )
-        [(known, reserved)] = self._coka_execute(
+        Event = self.env["coka.pbx.event"]
+        wake = Event._coka_wake_sql(SQL("queued"))
+        [(known, reserved, woken)] = self._coka_execute(
             SQL(
                 """
                 WITH known AS (
@@ -302,14 +309,16 @@ class CokaPbxCall(models.Model):
                      WHERE NOT EXISTS (SELECT 1 FROM known)
                     ON CONFLICT DO NOTHING
                     RETURNING reserved_call_id
-                )
-                SELECT (SELECT id FROM known), (SELECT reserved_call_id FROM queued)
+                ), wake AS (%(wake)s)
+                SELECT (SELECT id FROM known), (SELECT reserved_call_id FROM queued),
+                       (SELECT count(*) FROM wake)
                 """,
                 provider=provider.id,
                 call=event["call_id"],
                 company=company.id,
                 columns=columns,
                 values=values,
+                wake=wake,
             )
         )
         if known:
@@ -317,7 +326,7 @@ class CokaPbxCall(models.Model):
         if not reserved:
             # A repeat of this event, or the call's first event waits already: this one
             # waits behind it, with its id.
-            [(reserved,)] = self._coka_execute(
+            [(reserved, woken)] = self._coka_execute(
                 SQL(
                     """
                     WITH queued AS (
@@ -327,18 +336,20 @@ class CokaPbxCall(models.Model):
                            AND q.state = 'queued'
                         ON CONFLICT DO NOTHING
                         RETURNING reserved_call_id
-                    )
-                    SELECT (SELECT reserved_call_id FROM queued)
+                    ), wake AS (%(wake)s)
+                    SELECT (SELECT reserved_call_id FROM queued), (SELECT count(*) FROM wake)
                     """,
                     provider=provider.id,
                     call=event["call_id"],
                     columns=columns,
                     values=values,
+                    wake=wake,
                 )
             )
             if not reserved:
                 return {"ok": True, "duplicate": True}
-        self.env["coka.pbx.event"]._coka_wake_queue()
+        if woken:
+            Event._coka_notify_queue()
         return {"ok": True, "call_id": reserved, "queued": True}
 
     @api.model
@@ -346,12 +357,12 @@ class CokaPbxCall(models.Model):
         """Write the queued events' calls, oldest event first, in batches (PERF-2).
 
         A batch is the queued events locked with ``FOR UPDATE SKIP LOCKED`` (another run
-        takes the others); when the last one was not full, the job waits
-        :data:`QUEUE_LINGER` seconds before it reads the next. The first events of new
-        calls are written together (:meth:`_coka_apply_new_calls`); the events that follow
-        one, a call that exists meanwhile, or a second call of one customer in the batch
-        are applied one by one after them, as the webhook would
-        (:meth:`_coka_apply_queued_one`). An event that
+        takes the others); outside tests, after a batch that was not full the job waits for
+        the next as :meth:`_coka_queue_wait` says, and it ends after :data:`QUEUE_IDLE`
+        seconds with nothing queued. The first events of new calls are written together
+        (:meth:`_coka_apply_new_calls`); the events that follow one, a call that exists
+        meanwhile, or a second call of one customer in the batch are applied one by one
+        after them, as the webhook would (:meth:`_coka_apply_queued_one`). An event that
         cannot be applied is *Failed* with the reason and blocks nothing. One transaction
         per batch outside tests.
 
@@ -361,11 +372,10 @@ class CokaPbxCall(models.Model):
         """
         Event = self.env["coka.pbx.event"]
         done, statements, last = 0, self.env.cr.sql_log_count, 0
+        waits = not modules.module.current_test
         while done < limit:
-            if last < batch and not modules.module.current_test:
-                # A short queue: let more calls come, so that a batch's statements serve
-                # many of them (PERF-2); the job ends when none came meanwhile.
-                time.sleep(QUEUE_LINGER)
+            if waits and last < batch and not self._coka_queue_wait(batch):
+                break
             self.env.flush_all()
             rows = self.env.execute_query(
                 SQL(
@@ -401,6 +411,33 @@ class CokaPbxCall(models.Model):
                 remaining,
             )
         return done
+
+    @api.model
+    def _coka_queue_wait(self, batch):
+        """Wait until a batch of queued events is worth reading: the queue holds ``batch``
+        events, or no event came since the previous read, or the first one read has
+        waited :data:`QUEUE_LINGER` seconds; so that one batch's statements serve many
+        calls under load, and a lone call is written at once (PERF-2). Each read is one
+        statement in a transaction of its own (``tools.autocommit``).
+
+        :return: ``False`` when nothing was queued for :data:`QUEUE_IDLE` seconds
+        """
+        waited = idle = 0.0
+        previous = None
+        query = SQL("SELECT count(*) FROM coka_pbx_event WHERE state = 'queued'")
+        while True:
+            with autocommit.alone(self.env.cr):
+                [(count,)] = self.env.execute_query(query)
+            if count >= batch or (count and (count == previous or waited >= QUEUE_LINGER)):
+                return True
+            if count:
+                waited += QUEUE_POLL
+            elif idle >= QUEUE_IDLE:
+                return False
+            else:
+                idle += QUEUE_POLL
+            previous = count
+            time.sleep(QUEUE_POLL)
 
     @api.model
     def _coka_apply_queued_rows(self, provider_record, rows):

@@ -3,8 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import autocommit
-
 QUEUE_CRON = "coka_pbx.ir_cron_coka_apply_queued_events"
 
 WINDOW_PARAM = "coka_pbx.event_window_days"
@@ -100,26 +98,32 @@ class CokaPbxEvent(models.Model):
         return row and self.browse(row[0])
 
     @api.model
-    def _coka_wake_queue(self):
-        """Have the queued events' job run soon, once the transaction commits.
+    def _coka_wake_sql(self, queued):
+        """The statement that triggers the queued events' job (``ir.cron.trigger``) when
+        the ``queued`` CTE stored an event and no trigger newer than the job's latest start
+        waits: Odoo deletes at the end of a run only the triggers older than its start, so
+        such a trigger runs the job again. Part of the webhook's statement that queues the
+        event (PERF-2): under load it adds a trigger about once a run. It returns the new
+        trigger's id; the cron workers are then woken after the commit
+        (:meth:`_coka_notify_queue`).
 
-        After the commit, one statement of its own triggers the job
-        (``ir.cron.trigger``) unless a trigger newer than the job's latest start waits:
-        Odoo deletes at the end of a run only the triggers older than its start, so such
-        a trigger runs the job again, after this event's commit. The cron workers are
-        woken only when this statement added the trigger: under load, about once a run.
+        A run lasts at least ``QUEUE_IDLE`` seconds (``coka.pbx.call._coka_queue_wait``),
+        so a run that starts after this statement's snapshot (and deletes the trigger it
+        saw) reads the queue after the event's commit, unless the commit came later than
+        that: the job's every-minute run then writes the call.
+
+        :param SQL queued: the name of the CTE that returns the queued event's row
         """
-        cr = self.env.cr
-        # The cached id, without env.ref's check that the record exists: one statement less.
+        # The cached id, without env.ref's check that the record exists: no statement.
         _model, cron_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(QUEUE_CRON)
-        cron = self.env["ir.cron"].browse(cron_id)
-        query = SQL(
+        return SQL(
             """
             INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date,
                                          write_uid, write_date)
             SELECT %(cron)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC',
                    %(uid)s, now() at time zone 'UTC'
-             WHERE NOT EXISTS (
+             WHERE EXISTS (SELECT 1 FROM %(queued)s)
+               AND NOT EXISTS (
                     SELECT 1 FROM ir_cron_trigger t
                      WHERE t.cron_id = %(cron)s
                        AND t.call_at > COALESCE(
@@ -129,17 +133,17 @@ class CokaPbxEvent(models.Model):
                    )
             RETURNING id
             """,
-            cron=cron.id,
+            cron=cron_id,
             uid=self.env.uid,
+            queued=queued,
         )
 
-        @cr.postcommit.add
-        def wake():
-            with autocommit.alone(cr):
-                cr.execute(query)
-                added = cr.fetchall()
-            if added:
-                cron._notifydb()
+    @api.model
+    def _coka_notify_queue(self):
+        """Wake the cron workers once the transaction commits (Odoo's ``NOTIFY
+        cron_trigger``): the statement that queued an event has just triggered the job."""
+        cron = self.env["ir.cron"]
+        self.env.cr.postcommit.add(cron._notifydb)
 
     def _coka_mark_failed(self, error):
         """Keep a queued event the job could not apply, with the reason: *Failed*. It is
