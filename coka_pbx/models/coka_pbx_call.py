@@ -13,11 +13,14 @@ from ..tools.pbx_client import ProviderError
 
 _logger = logging.getLogger(__name__)
 
-# The queued calls' job (PERF-2), in seconds: it reads the queue every QUEUE_POLL; it takes a
-# batch when the queue holds a full one, when no call came since the last read, or when the
-# first queued call has waited QUEUE_LINGER; it ends after QUEUE_IDLE with nothing queued.
+# The queued calls' job (PERF-2), in seconds: after a batch that was not full it reads the
+# events' sequence every QUEUE_POLL and takes the next batch once events came and then
+# stopped coming, or QUEUE_LINGER after the first came; it reads the queue itself
+# QUEUE_RECHECK after a batch (an event whose id was taken before the batch and committed
+# after it); it ends after QUEUE_IDLE with nothing new.
 QUEUE_POLL = 0.02
 QUEUE_LINGER = 0.2
+QUEUE_RECHECK = 0.1
 QUEUE_IDLE = 2.0
 
 CALL_STATUSES = [
@@ -371,11 +374,11 @@ class CokaPbxCall(models.Model):
         :return: the number of events applied or failed
         """
         Event = self.env["coka.pbx.event"]
-        done, statements, last = 0, self.env.cr.sql_log_count, 0
+        done, statements = 0, self.env.cr.sql_log_count
         waits = not modules.module.current_test
+        idle_since = time.monotonic()
         while done < limit:
-            if waits and last < batch and not self._coka_queue_wait(batch):
-                break
+            mark = self._coka_event_mark() if waits else None
             self.env.flush_all()
             rows = self.env.execute_query(
                 SQL(
@@ -388,17 +391,23 @@ class CokaPbxCall(models.Model):
                     min(batch, limit - done),
                 )
             )
-            if not rows:
+            if rows:
+                by_provider = {}
+                for row in rows:
+                    by_provider.setdefault(row[1], []).append(row)
+                for provider_id, provider_rows in by_provider.items():
+                    self._coka_apply_queued_rows(Event.browse(provider_id), provider_rows)
+                done += len(rows)
+                if waits:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                    idle_since = time.monotonic()
+                if len(rows) == batch:
+                    continue
+            if not waits:
                 break
-            last = len(rows)
-            by_provider = {}
-            for row in rows:
-                by_provider.setdefault(row[1], []).append(row)
-            for provider_id, provider_rows in by_provider.items():
-                self._coka_apply_queued_rows(Event.browse(provider_id), provider_rows)
-            done += len(rows)
-            if not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.cr.rollback()  # nothing held while waiting
+            if not self._coka_queue_wait(batch, mark, idle_since):
+                break
         [(remaining,)] = self.env.execute_query(
             SQL("SELECT count(*) FROM coka_pbx_event WHERE state = 'queued'")
         )
@@ -413,31 +422,39 @@ class CokaPbxCall(models.Model):
         return done
 
     @api.model
-    def _coka_queue_wait(self, batch):
-        """Wait until a batch of queued events is worth reading: the queue holds ``batch``
-        events, or no event came since the previous read, or the first one read has
-        waited :data:`QUEUE_LINGER` seconds; so that one batch's statements serve many
-        calls under load, and a lone call is written at once (PERF-2). Each read is one
-        statement in a transaction of its own (``tools.autocommit``).
+    def _coka_event_mark(self):
+        """The last id taken from the events' sequence: one statement alone, no scan."""
+        with autocommit.alone(self.env.cr):
+            [(value,)] = self.env.execute_query(SQL("SELECT last_value FROM coka_pbx_event_id_seq"))
+        return value
 
-        :return: ``False`` when nothing was queued for :data:`QUEUE_IDLE` seconds
+    @api.model
+    def _coka_queue_wait(self, batch, mark, idle_since):
+        """Wait until the queue is worth reading again (PERF-2): events came since ``mark``
+        (:meth:`_coka_event_mark`, read before the last batch) and then stopped coming
+        for :data:`QUEUE_POLL`, or ``batch`` came, or :data:`QUEUE_LINGER` passed since
+        the first came; or :data:`QUEUE_RECHECK` passed (an event whose id was taken
+        before ``mark`` may have committed after the batch). So one batch's statements
+        serve many calls under load, and a lone call is written within a few
+        hundredths of a second.
+
+        :param float idle_since: when the job last wrote something (``time.monotonic``)
+        :return: ``False`` when nothing came for :data:`QUEUE_IDLE` seconds
         """
-        waited = idle = 0.0
-        previous = None
-        query = SQL("SELECT count(*) FROM coka_pbx_event WHERE state = 'queued'")
+        entered = time.monotonic()
+        previous, first = mark, None
         while True:
-            with autocommit.alone(self.env.cr):
-                [(count,)] = self.env.execute_query(query)
-            if count >= batch or (count and (count == previous or waited >= QUEUE_LINGER)):
-                return True
-            if count:
-                waited += QUEUE_POLL
-            elif idle >= QUEUE_IDLE:
-                return False
-            else:
-                idle += QUEUE_POLL
-            previous = count
             time.sleep(QUEUE_POLL)
+            value, now = self._coka_event_mark(), time.monotonic()
+            if value != mark:
+                first = first or now
+                if value == previous or value - mark >= batch or now - first >= QUEUE_LINGER:
+                    return True
+            elif now - idle_since >= QUEUE_IDLE:
+                return False
+            elif now - entered >= QUEUE_RECHECK:
+                return True
+            previous = value
 
     @api.model
     def _coka_apply_queued_rows(self, provider_record, rows):
