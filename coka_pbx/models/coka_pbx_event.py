@@ -26,6 +26,7 @@ class CokaPbxEvent(models.Model):
     _name = "coka.pbx.event"
     _description = "PBX Event"
     _order = "id desc"
+    _rec_name = "event_ref"
     _log_access = False
 
     provider_id = fields.Many2one("coka.pbx.provider", required=True, ondelete="cascade")
@@ -35,6 +36,7 @@ class CokaPbxEvent(models.Model):
     received_date = fields.Datetime(required=True, index=True)
     state = fields.Selection(
         [("done", "Applied"), ("queued", "Queued"), ("failed", "Failed")],
+        string="Status",
         required=True,
         default="done",
     )
