@@ -373,7 +373,6 @@ class CokaPbxCall(models.Model):
         :param int limit: events in one run at most
         :return: the number of events applied or failed
         """
-        Event = self.env["coka.pbx.event"]
         done, statements = 0, self.env.cr.sql_log_count
         waits = not modules.module.current_test
         idle_since = time.monotonic()
@@ -396,7 +395,7 @@ class CokaPbxCall(models.Model):
                 for row in rows:
                     by_provider.setdefault(row[1], []).append(row)
                 for provider_id, provider_rows in by_provider.items():
-                    self._coka_apply_queued_rows(Event.browse(provider_id), provider_rows)
+                    self._coka_apply_queued_rows(provider_id, provider_rows)
                 done += len(rows)
                 if waits:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -457,12 +456,10 @@ class CokaPbxCall(models.Model):
             previous = value
 
     @api.model
-    def _coka_apply_queued_rows(self, provider_record, rows):
+    def _coka_apply_queued_rows(self, provider_id, rows):
         """Apply one provider's queued events (rows of
         :meth:`_cron_coka_apply_queued_events`), in the order they came for each call."""
-        provider = (
-            self.env["coka.pbx.provider"].with_context(active_test=False).browse(provider_record.id)
-        )
+        provider = self.env["coka.pbx.provider"].with_context(active_test=False).browse(provider_id)
         provider = provider.with_company(provider.company_id)
         Event = self.env["coka.pbx.event"]
         adapter = None
