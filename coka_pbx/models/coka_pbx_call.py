@@ -552,10 +552,7 @@ class CokaPbxCall(models.Model):
         self.env["coka.pbx.event"].invalidate_model(["state", "call_id", "payload"])
         calls = self.browse([item[2] for item, _found, _values in written])
         for call, (_item, _found, values) in zip(calls, written, strict=True):
-            too_long, customer_type, _panel = inserted[call.id]
-            cached = dict.fromkeys(STATE_FIELDS, False)
-            cached.update(values, too_long=too_long, customer_type=customer_type)
-            call._update_cache(cached, validate=False)
+            call._coka_cache_new_row(values, *inserted[call.id][:2])
         calls._coka_on_call_ended({item[2]: found for item, found, _values in written})
         for call, (item, _found, _values) in zip(calls, written, strict=True):
             if call.user_id:
@@ -1046,10 +1043,16 @@ class CokaPbxCall(models.Model):
             return self.browse(), None
         call_id, too_long, customer_type, panel_row = rows[0]
         call = self.browse(call_id)
+        call._coka_cache_new_row(values, too_long, customer_type)
+        return call, panel_row
+
+    def _coka_cache_new_row(self, values, too_long, customer_type):
+        """Put a call just inserted by SQL in the cache: ``values``, the computed fields its
+        statement returned, and the other :data:`STATE_FIELDS` unset."""
+        self.ensure_one()
         cached = dict.fromkeys(STATE_FIELDS, False)
         cached.update(values, too_long=too_long, customer_type=customer_type)
-        call._update_cache(cached, validate=False)
-        return call, panel_row
+        self._update_cache(cached, validate=False)
 
     def _coka_update_row(self, values, state):
         """Write ``values`` on the call in one statement, with its stored computed fields.

@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common import CokaPbxCase
+from .test_call_notifications import TestCallNotifications
 from .test_webhook import TestWebhook, event_body
 
 # What a call holds once the webhook or the job has written it (ids and log fields aside).
@@ -74,15 +75,7 @@ class TestWebhookQueue(CokaPbxCase):
         return event_body("call.ended", call_id, **values)
 
     def _bus(self):
-        """``{partner id: [(type, payload)]}`` of this transaction's bus rows."""
-        self.env.cr.precommit.run()
-        rows = {}
-        for bus in self.env["bus.bus"].sudo().search([], order="id"):
-            channel = json.loads(bus.channel)
-            if channel[1:2] == ["res.partner"]:
-                message = json.loads(bus.message)
-                rows.setdefault(channel[2], []).append((message["type"], message["payload"]))
-        return rows
+        return TestCallNotifications._bus(self)
 
     def test_a_lone_end_is_queued_and_the_job_writes_it_with_the_answered_id(self):
         status, answer = self._send(self._ended())
