@@ -132,29 +132,32 @@ def queue_drained(timeout=600):
 class OnlyQueueCron:
     """The bench database's crons set inactive, but the queued calls' job; put back after."""
 
-    def __enter__(self):
+    @staticmethod
+    def _execute(query, params):
         conn = database.connect()
         conn.autocommit = True
-        with conn.cursor() as cr:
-            cr.execute(
-                """
-                UPDATE ir_cron SET active = false
-                 WHERE active AND id <> (SELECT res_id FROM ir_model_data
-                                          WHERE module = %s AND name = %s)
-                RETURNING id
-                """,
-                QUEUE_CRON,
-            )
-            self.ids = [row[0] for row in cr.fetchall()]
-        conn.close()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(query, params)
+                return cr.fetchall() if cr.description else []
+        finally:
+            conn.close()
+
+    def __enter__(self):
+        rows = self._execute(
+            """
+            UPDATE ir_cron SET active = false
+             WHERE active AND id <> (SELECT res_id FROM ir_model_data
+                                      WHERE module = %s AND name = %s)
+            RETURNING id
+            """,
+            QUEUE_CRON,
+        )
+        self.ids = [row[0] for row in rows]
         return self
 
     def __exit__(self, *exc_info):
-        conn = database.connect()
-        conn.autocommit = True
-        with conn.cursor() as cr:
-            cr.execute("UPDATE ir_cron SET active = true WHERE id = ANY(%s)", [self.ids])
-        conn.close()
+        self._execute("UPDATE ir_cron SET active = true WHERE id = ANY(%s)", [self.ids])
 
 
 def create_raw_table():

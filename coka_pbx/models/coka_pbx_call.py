@@ -360,13 +360,15 @@ class CokaPbxCall(models.Model):
         """Write the queued events' calls, oldest event first, in batches (PERF-2).
 
         A batch is the queued events locked with ``FOR UPDATE SKIP LOCKED`` (another run
-        takes the others); outside tests, after a batch that was not full the job waits for
-        the next as :meth:`_coka_queue_wait` says, and it ends after :data:`QUEUE_IDLE`
-        seconds with nothing queued. The first events of new calls are written together
-        (:meth:`_coka_apply_new_calls`); the events that follow one, a call that exists
-        meanwhile, or a second call of one customer in the batch are applied one by one
-        after them, as the webhook would (:meth:`_coka_apply_queued_one`). An event that
-        cannot be applied is *Failed* with the reason and blocks nothing. One transaction
+        takes the others). Run by a cron worker, after a batch that was not full the job
+        waits for the next as :meth:`_coka_queue_wait` says, and it ends after
+        :data:`QUEUE_IDLE` seconds with nothing queued; run by hand (*Run Manually*) or by
+        a test, it writes what is queued and ends. The first events of new calls are
+        written together (:meth:`_coka_apply_new_calls`); the events that follow one, a
+        call that exists meanwhile, or a second call of one customer in the batch are
+        applied one by one after them, as the webhook would
+        (:meth:`_coka_apply_queued_one`). An event that cannot be applied is *Failed* with
+        the reason and blocks nothing. One transaction
         per batch outside tests.
 
         :param int batch: events in one transaction
@@ -374,7 +376,9 @@ class CokaPbxCall(models.Model):
         :return: the number of events applied or failed
         """
         done, statements = 0, self.env.cr.sql_log_count
-        waits = not modules.module.current_test
+        # Odoo's cron worker runs a job with its id in the context (ir.cron._run_job).
+        waits = bool(self.env.context.get("cron_id"))
+        commits = not modules.module.current_test
         idle_since = time.monotonic()
         while done < limit:
             mark = self._coka_event_mark() if waits else None
@@ -397,9 +401,9 @@ class CokaPbxCall(models.Model):
                 for provider_id, provider_rows in by_provider.items():
                     self._coka_apply_queued_rows(provider_id, provider_rows)
                 done += len(rows)
-                if waits:
+                if commits:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
-                    idle_since = time.monotonic()
+                idle_since = time.monotonic()
                 if len(rows) == batch:
                     continue
             if not waits:

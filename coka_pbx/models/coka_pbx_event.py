@@ -109,10 +109,11 @@ class CokaPbxEvent(models.Model):
         trigger's id; the cron workers are then woken after the commit
         (:meth:`_coka_notify_queue`).
 
-        A run lasts at least ``QUEUE_IDLE`` seconds (``coka.pbx.call._coka_queue_wait``),
-        so a run that starts after this statement's snapshot (and deletes the trigger it
-        saw) reads the queue after the event's commit, unless the commit came later than
-        that: the job's every-minute run then writes the call.
+        A cron worker's run lasts at least ``QUEUE_IDLE`` seconds
+        (``coka.pbx.call._coka_queue_wait``), so a run that starts after this statement's
+        snapshot (and deletes the trigger it saw) reads the queue after the event's commit,
+        unless the commit came later than that: the job's every-minute run then writes the
+        call.
 
         :param SQL queued: the name of the CTE that returns the queued event's row
         """

@@ -124,7 +124,13 @@ class TestWebhookQueue(CokaPbxCase):
             calls = [self._call(body["call_id"]) for body in bodies]
             values = [{name: call[name] for name in COMPARED} for call in calls]
             partners = [(call.partner_id.name, call.partner_id.mobile) for call in calls]
-            return values, partners, self.ext_1.last_call_end, self.ext_2.last_call_end
+            rules = self.env["coka.pbx.sticky.rule"].with_context(active_test=False)
+            rules = [
+                (rule.phone_e164, rule.extension_id.number, rule.source, rule.last_call_date)
+                for rule in rules.search([("hotline_id", "=", self.hotline.id)], order="phone_e164")
+            ]
+            ends = self.ext_1.last_call_end, self.ext_2.last_call_end
+            return values, partners, rules, ends
 
         with suppress(Rollback), self.env.cr.savepoint():
             provider = self.provider.with_company(self.company)
@@ -145,6 +151,9 @@ class TestWebhookQueue(CokaPbxCase):
         self.env.cr.postcommit.run()
         self.assertEqual(written(), at_once)
         self.assertEqual(at_once[1][1][1], "0987 654 000", "the unknown caller is registered")
+        self.assertEqual(
+            [rule[:2] for rule in at_once[2]], [("+84912000111", "201"), ("+84987654000", "202")]
+        )
 
     def test_events_behind_a_queued_end_wait_and_apply_in_order(self):
         reserved = self._send(self._ended())[1]["call_id"]
