@@ -566,36 +566,68 @@ class CokaPbxCall(models.Model):
     @api.model
     def _coka_insert_rows(self, rows):
         """Insert new calls in one statement: ``rows`` are ``(id, values)``; a column a row
-        has no value for gets its default.
+        has no value for is left empty (the table has no column default but the id's).
+
+        The rows are a ``VALUES`` list, its first row typed, joined to their hotline and
+        contact for the stored computed fields (``too_long``, ``customer_type``, as
+        :meth:`_coka_row_parts` computes them for one row): the statement is planned once
+        whatever the number of rows, where a sub-select a row would be planned for each.
 
         :return: dict id -> ``(too_long, customer_type, panel row)``
         """
-        parts = [
-            (call_id, dict(zip(*self._coka_row_parts(values, values), strict=True)))
-            for call_id, values in rows
-        ]
-        names = list(dict.fromkeys(name for _call_id, row in parts for name in row))
+        fields = self._fields
+        names = list(dict.fromkeys(name for _call_id, values in rows for name in values))
+        for name in ("hotline_id", "partner_id", "talk_seconds"):
+            if name not in names:
+                names.append(name)
+        types = [SQL(fields[name].column_type[1]) for name in names]
+
+        def cells(values):
+            return tuple(
+                None
+                if values.get(name) is False and fields[name].type != "boolean"
+                else values.get(name)
+                for name in names
+            )
+
+        # The first row's constants carry their column's type; the others' take it from
+        # theirs (PostgreSQL types a VALUES column as a UNION's), each row one parameter.
+        first_id, first_values = rows[0]
         lines = [
             SQL(
-                "(%s, %s, now() at time zone 'UTC', %s)",
-                call_id,
-                self.env.uid,
-                SQL(", ").join(row.get(name, SQL("DEFAULT")) for name in names),
-            )
-            for call_id, row in parts
+                "(%s, %s)",
+                first_id,
+                SQL(", ").join(
+                    SQL("%s::%s", value, sql_type)
+                    for value, sql_type in zip(cells(first_values), types, strict=True)
+                ),
+            ),
+            *(SQL("%s", (call_id, *cells(values))) for call_id, values in rows[1:]),
         ]
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
         panel, joins = self._coka_panel_sql()
         result = self._coka_execute(
             SQL(
                 """
                 WITH c AS (
-                    INSERT INTO coka_pbx_call (id, create_uid, create_date, %(columns)s)
-                    VALUES %(lines)s
+                    INSERT INTO coka_pbx_call (id, create_uid, create_date, write_uid,
+                                               write_date, too_long, customer_type, %(columns)s)
+                    SELECT v.id, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                           now() at time zone 'UTC',
+                           COALESCE(h.too_long_minutes > 0
+                                    AND COALESCE(v.talk_seconds, 0) > h.too_long_minutes * 60,
+                                    false),
+                           p.coka_customer_type, %(v_columns)s
+                      FROM (VALUES %(lines)s) AS v(id, %(columns)s)
+                      LEFT JOIN coka_pbx_hotline h ON h.id = v.hotline_id
+                      LEFT JOIN res_partner p ON p.id = v.partner_id
                     RETURNING *
                 )
                 SELECT c.id, c.too_long, c.customer_type, %(panel)s FROM c %(joins)s
                 """,
-                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                columns=columns,
+                v_columns=SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
+                uid=self.env.uid,
                 lines=SQL(", ").join(lines),
                 panel=panel,
                 joins=joins,
@@ -897,7 +929,11 @@ class CokaPbxCall(models.Model):
         """The statement that reads, for each row of ``source``, the extension, hotline,
         contact and sticky rule its event names, its queued call's reserved id and its call
         (``c.*``, :data:`STATE_FIELDS`). The other arguments are SQL expressions over
-        ``source`` (``None``: no such key); ``lock`` locks the calls found."""
+        ``source`` (``None``: no such key); ``lock`` locks the calls found.
+
+        The call's first event is read on its unique ``call_ref`` key whatever its state,
+        then kept when queued: filtered on the state, the sub-select would scan the
+        queued events' partial index, dead entries included, for every row."""
         Hotline = self.env["coka.pbx.hotline"]
         Partner = self.env["res.partner"]
         partner = (
@@ -908,9 +944,9 @@ class CokaPbxCall(models.Model):
         return SQL(
             """
             SELECT e.id, e.user_id, h.data, (%(partner)s), r.data,
-                   (SELECT q.reserved_call_id FROM coka_pbx_event q
-                     WHERE q.provider_id = %(provider)s AND q.call_ref = %(call)s
-                       AND q.state = 'queued'),
+                   (SELECT CASE WHEN q.state = 'queued' THEN q.reserved_call_id END
+                      FROM coka_pbx_event q
+                     WHERE q.provider_id = %(provider)s AND q.call_ref = %(call)s),
                    c.*
               FROM %(source)s
               LEFT JOIN LATERAL (%(hotline)s) AS h(data) ON true
