@@ -207,10 +207,13 @@ def test_an_end_queued_while_its_ringing_is_applied_makes_one_call():
 def test_odoo_cron_runs_the_job_the_webhook_woke():
     """After the webhook's commit, its trigger is in ``ir_cron_trigger`` and the cron workers
     are notified (``LISTEN cron_trigger``); the job then runs as a cron worker runs it, and
-    writes the calls that end while it runs."""
+    writes the calls that end while it runs, with the trigger check or without it (within
+    ``QUEUE_WAKE_SKIP`` of this process's last check)."""
     code, numbers, _extension_ids = _world(1)
     db_name = odoo.tools.config["db_name"]
     registry = _registry()
+    Event = registry["coka.pbx.event"]  # the registry's class: its wake memo
+    Event._coka_wake_checked_at = float("-inf")  # the other tests' checks
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         cron_id = env.ref("coka_pbx.ir_cron_coka_apply_queued_events").id
@@ -249,13 +252,24 @@ def test_odoo_cron_runs_the_job_the_webhook_woke():
     while not _rows(first, [body["call_id"]]) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _rows(first, [body["call_id"]]) == [(answer["call_id"], "answered")]
-    # A call that ends while the run goes on: the run writes it (it reads the queue until
-    # nothing came for QUEUE_IDLE), and the trigger this webhook added is newer than the
-    # run's start, so Odoo keeps it when the run ends.
+    # Calls that end while the run goes on: the run writes them (it reads the queue until
+    # nothing came for QUEUE_IDLE). The first comes right after this process checked the
+    # trigger: no check, no trigger. The second comes with the check due: the trigger it
+    # adds is newer than the run's start, so Odoo keeps it when the run ends.
+    triggers = "SELECT id FROM ir_cron_trigger WHERE cron_id = %s"
+    [(woken,)] = _rows(triggers, [cron_id])
+    Event._coka_wake_checked_at = time.monotonic()
     later = _ended(numbers[0], 1, datetime.now(UTC).replace(microsecond=0))
     failures, [(status, later_answer)] = _at_once(code, [later])
     assert (failures, status, later_answer["queued"]) == ([], 200, True)
+    assert _rows(triggers, [cron_id]) == [(woken,)]
+    Event._coka_wake_checked_at = float("-inf")
+    last = _ended(numbers[0], 2, datetime.now(UTC).replace(microsecond=0))
+    failures, [(status, last_answer)] = _at_once(code, [last])
+    assert (failures, status, last_answer["queued"]) == ([], 200, True)
     runner.join(60)
     assert not runner.is_alive()
     assert _rows(first, [later["call_id"]]) == [(later_answer["call_id"], "answered")]
-    assert _rows("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]) == [(1,)]
+    assert _rows(first, [last["call_id"]]) == [(last_answer["call_id"], "answered")]
+    [(kept,)] = _rows(triggers, [cron_id])
+    assert kept > woken

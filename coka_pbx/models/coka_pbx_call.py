@@ -229,7 +229,7 @@ class CokaPbxCall(models.Model):
         state, extension, found = self._coka_locked_state(provider, company, event)
         if state is None and found["queued_call_id"] and body is not None:
             # Its call waits in the queue: this event waits behind it.
-            answer = self._coka_queue_event(provider, company, event, body)
+            answer = self._coka_queue_follower(provider, event, body)
             if answer:
                 return answer
         # The after-call work is queued by the statement that writes the end (PERF-2).
@@ -270,87 +270,127 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_queue_event(self, provider, company, event, body):
-        """Store an event of a call Odoo has not written yet for the background job, in one
-        statement: with its body, and the id its call will have (the answer's ``call_id``).
+        """Store a ``call.ended`` of a call Odoo has not seen for the background job, in
+        one statement (:meth:`_coka_queue_insert`): with its body, and the id its call will
+        have (the answer's ``call_id``), reserved from the calls' sequence.
 
-        The first queued event of a call reserves the id (from the calls' sequence) and
-        holds the call's ``call_ref``, unique among first events: a first event of the same
-        call applied at the same time by another request waits for this one, then is
-        replayed by Odoo (repeatable read), and finds it. Later events take its id. The
-        same statement triggers the job (``coka.pbx.event._coka_wake_sql``).
+        The event holds the call's ``call_ref``, unique among first events: a first event
+        of the same call applied at the same time by another request waits for this one,
+        then is replayed by Odoo (repeatable read), and finds it.
 
-        :return: the JSON answer, or ``None`` when the call exists (the event is applied
-            now) or the body is not text
+        :return: the JSON answer, or a false value when nothing was stored: the call
+            exists, its first event is stored already (queued: the event waits behind it,
+            :meth:`_coka_queue_follower`), this event is a repeat, or the body is not text
+        """
+        return self._coka_queue_insert(
+            provider,
+            event,
+            body,
+            lambda columns, values: SQL(
+                """
+                INSERT INTO coka_pbx_event (%(columns)s)
+                SELECT %(values)s, %(call)s, nextval('coka_pbx_call_id_seq')
+                 WHERE NOT EXISTS (
+                        SELECT 1 FROM coka_pbx_call
+                         WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
+                           AND company_id = %(company)s)
+                ON CONFLICT DO NOTHING
+                RETURNING reserved_call_id
+                """,
+                columns=columns,
+                values=values,
+                provider=provider.id,
+                call=event["call_id"],
+                company=company.id,
+            ),
+        )
+
+    @api.model
+    def _coka_queue_follower(self, provider, event, body):
+        """Store an event of a call whose first event is queued: it waits behind it, with
+        its reserved id (:meth:`_coka_queue_insert`).
+
+        The first event is read on its unique ``call_ref`` key, then kept when queued (see
+        :meth:`_coka_event_query`).
+
+        :return: the JSON answer (``duplicate`` for a repeat), or ``None`` when the body is
+            not text
+        """
+        answer = self._coka_queue_insert(
+            provider,
+            event,
+            body,
+            lambda columns, values: SQL(
+                """
+                INSERT INTO coka_pbx_event (%(columns)s)
+                SELECT %(values)s, NULL, q.reserved
+                  FROM (SELECT CASE WHEN state = 'queued' THEN reserved_call_id END
+                          FROM coka_pbx_event
+                         WHERE provider_id = %(provider)s AND call_ref = %(call)s) AS q(reserved)
+                 WHERE q.reserved IS NOT NULL
+                ON CONFLICT DO NOTHING
+                RETURNING reserved_call_id
+                """,
+                columns=columns,
+                values=values,
+                provider=provider.id,
+                call=event["call_id"],
+            ),
+        )
+        return answer if answer is not False else {"ok": True, "duplicate": True}
+
+    @api.model
+    def _coka_queue_insert(self, provider, event, body, statement):
+        """Run the statement that queues ``event`` with its body, and trigger the job.
+
+        The same statement checks the job's trigger (``coka.pbx.event._coka_wake_sql``)
+        unless this process did, for an event it queued, less than ``QUEUE_WAKE_SKIP``
+        seconds ago (``coka.pbx.event._coka_wake_due``); the cron workers are woken after
+        the commit when it inserted one.
+
+        :param statement: ``(columns, values) -> SQL``: an ``INSERT`` into
+            ``coka_pbx_event`` of ``columns`` from ``values`` followed by the row's
+            ``call_ref`` and reserved id, ``RETURNING reserved_call_id``
+        :return: the JSON answer; ``False`` when nothing was stored, ``None`` when the body
+            is not text
         """
         try:
             payload = body.decode()
         except UnicodeDecodeError:
             return None
-        values = SQL(
-            "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
-            provider.id,
-            event["event_id"],
-            event["event"],
-            payload,
-        )
-        columns = SQL(
-            "provider_id, event_ref, event, received_date, state, payload, call_ref,"
-            " reserved_call_id"
+        insert = statement(
+            SQL(
+                "provider_id, event_ref, event, received_date, state, payload, call_ref,"
+                " reserved_call_id"
+            ),
+            SQL(
+                "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
+                provider.id,
+                event["event_id"],
+                event["event"],
+                payload,
+            ),
         )
         Event = self.env["coka.pbx.event"]
-        wake = Event._coka_wake_sql(SQL("queued"))
-        [(known, reserved, woken)] = self._coka_execute(
-            SQL(
-                """
-                WITH known AS (
-                    SELECT id FROM coka_pbx_call
-                     WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
-                       AND company_id = %(company)s
-                ), queued AS (
-                    INSERT INTO coka_pbx_event (%(columns)s)
-                    SELECT %(values)s, %(call)s, nextval('coka_pbx_call_id_seq')
-                     WHERE NOT EXISTS (SELECT 1 FROM known)
-                    ON CONFLICT DO NOTHING
-                    RETURNING reserved_call_id
-                ), wake AS (%(wake)s)
-                SELECT (SELECT id FROM known), (SELECT reserved_call_id FROM queued),
-                       (SELECT count(*) FROM wake)
-                """,
-                provider=provider.id,
-                call=event["call_id"],
-                company=company.id,
-                columns=columns,
-                values=values,
-                wake=wake,
-            )
-        )
-        if known:
-            return None
-        if not reserved:
-            # A repeat of this event, or the call's first event waits already: this one
-            # waits behind it, with its id.
+        started = time.monotonic()
+        if Event._coka_wake_due():
             [(reserved, woken)] = self._coka_execute(
                 SQL(
                     """
-                    WITH queued AS (
-                        INSERT INTO coka_pbx_event (%(columns)s)
-                        SELECT %(values)s, NULL, q.reserved_call_id FROM coka_pbx_event q
-                         WHERE q.provider_id = %(provider)s AND q.call_ref = %(call)s
-                           AND q.state = 'queued'
-                        ON CONFLICT DO NOTHING
-                        RETURNING reserved_call_id
-                    ), wake AS (%(wake)s)
+                    WITH queued AS (%s), wake AS (%s)
                     SELECT (SELECT reserved_call_id FROM queued), (SELECT count(*) FROM wake)
                     """,
-                    provider=provider.id,
-                    call=event["call_id"],
-                    columns=columns,
-                    values=values,
-                    wake=wake,
+                    insert,
+                    Event._coka_wake_sql(SQL("queued")),
                 )
             )
-            if not reserved:
-                return {"ok": True, "duplicate": True}
+            if reserved:
+                Event._coka_wake_checked(started)
+        else:
+            rows = self._coka_execute(insert)
+            reserved, woken = rows[0][0] if rows else None, 0
+        if not reserved:
+            return False
         if woken:
             Event._coka_notify_queue()
         return {"ok": True, "call_id": reserved, "queued": True}

@@ -1,9 +1,14 @@
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 QUEUE_CRON = "coka_pbx.ir_cron_coka_apply_queued_events"
+# A worker that queued an event and checked the job's trigger (committed) less than
+# QUEUE_WAKE_SKIP seconds ago queues the next without the check (_coka_wake_due): well
+# under the QUEUE_IDLE seconds a run lasts after it wrote that event (coka_pbx_call).
+QUEUE_WAKE_SKIP = 0.5
 
 WINDOW_PARAM = "coka_pbx.event_window_days"
 DEFAULT_WINDOW_DAYS = 30
@@ -28,6 +33,9 @@ class CokaPbxEvent(models.Model):
     _order = "id desc"
     _rec_name = "event_ref"
     _log_access = False
+    # When this process last queued an event with the trigger check and committed
+    # (time.monotonic); a class attribute of the registry's class: one a database.
+    _coka_wake_checked_at = float("-inf")
 
     provider_id = fields.Many2one("coka.pbx.provider", required=True, ondelete="cascade")
     event_ref = fields.Char(string="Event ID", required=True)
@@ -113,7 +121,10 @@ class CokaPbxEvent(models.Model):
         (``coka.pbx.call._coka_queue_wait``), so a run that starts after this statement's
         snapshot (and deletes the trigger it saw) reads the queue after the event's commit,
         unless the commit came later than that: the job's every-minute run then writes the
-        call.
+        call. For the same reason a worker that made this check less than
+        :data:`QUEUE_WAKE_SKIP` seconds ago queues without it (:meth:`_coka_wake_due`):
+        the run that reads the event it checked for, started after that check or going on,
+        lasts ``QUEUE_IDLE`` seconds more at least and reads this one too.
 
         :param SQL queued: the name of the CTE that returns the queued event's row
         """
@@ -140,6 +151,24 @@ class CokaPbxEvent(models.Model):
             uid=self.env.uid,
             queued=queued,
         )
+
+    @api.model
+    def _coka_wake_due(self):
+        """Whether the statement that queues an event must check the job's trigger
+        (:meth:`_coka_wake_sql`): this process did not check it, for an event it queued
+        and committed, within the last :data:`QUEUE_WAKE_SKIP` seconds."""
+        return time.monotonic() - type(self)._coka_wake_checked_at >= QUEUE_WAKE_SKIP
+
+    @api.model
+    def _coka_wake_checked(self, at):
+        """Remember, once the transaction commits, that the statement run at ``at``
+        (``time.monotonic``) queued an event and checked the job's trigger."""
+        cls = type(self)
+
+        def checked():
+            cls._coka_wake_checked_at = max(cls._coka_wake_checked_at, at)
+
+        self.env.cr.postcommit.add(checked)
 
     @api.model
     def _coka_notify_queue(self):

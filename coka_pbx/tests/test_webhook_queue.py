@@ -236,16 +236,32 @@ class TestWebhookQueue(CokaPbxCase):
         cron = self.env.ref("coka_pbx.ir_cron_coka_apply_queued_events")
         Trigger = self.env["ir.cron.trigger"]
         Trigger.search([("cron_id", "=", cron.id)]).unlink()  # none waits: a run is due
-        with patch.object(type(self.env["ir.cron"]), "_notifydb", autospec=True) as notify:
+        Event = type(self.Event)
+        never = float("-inf")
+        with (
+            patch.object(Event, "_coka_wake_checked_at", never),
+            patch.object(type(self.env["ir.cron"]), "_notifydb", autospec=True) as notify,
+        ):
             self._send(self._ended("w-1"))
             self._send(self._ended("w-2", **{"from": "0912 000 998"}))
+            # What this worker checked counts once the transaction is committed.
+            self.assertTrue(self.Event._coka_wake_due())
             self.env.cr.postcommit.run()
+            self.assertFalse(self.Event._coka_wake_due())
             self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)])), 1)
             self.assertEqual(notify.call_count, 1)
             # A run started after that trigger: Odoo deletes it when the run ends, so the
-            # next queued event triggers the job again.
+            # next queued event triggers the job again...
             self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
-            self._send(self._ended("w-3", **{"from": "0912 000 997"}))
+            # ...but not within QUEUE_WAKE_SKIP of this worker's check: the run going on
+            # reads the event it checked for and lasts QUEUE_IDLE more, so it reads this one.
+            _status, answer = self._send(self._ended("w-3", **{"from": "0912 000 997"}))
+            self.assertTrue(answer["queued"])
+            self.env.cr.postcommit.run()
+            self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)])), 1)
+            self.assertEqual(notify.call_count, 1)
+            Event._coka_wake_checked_at = never  # QUEUE_WAKE_SKIP later
+            self._send(self._ended("w-4", **{"from": "0912 000 995"}))
             self.env.cr.postcommit.run()
             self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)])), 2)
             self.assertEqual(notify.call_count, 2)
@@ -260,7 +276,14 @@ class TestWebhookQueue(CokaPbxCase):
                 " WHERE cron_id = %s",
                 [cron.id],
             )
-            self._send(self._ended("w-4", **{"from": "0912 000 996"}))
+            Event._coka_wake_checked_at = never
+            self._send(self._ended("w-5", **{"from": "0912 000 996"}))
             self.env.cr.postcommit.run()
             self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)])), 2)
             self.assertEqual(notify.call_count, 2)
+            # A repeat queues nothing and checks nothing.
+            Event._coka_wake_checked_at = never
+            _status, answer = self._send(self._ended("w-5", **{"from": "0912 000 996"}))
+            self.assertTrue(answer["duplicate"])
+            self.env.cr.postcommit.run()
+            self.assertTrue(self.Event._coka_wake_due())
