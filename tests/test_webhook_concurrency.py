@@ -84,16 +84,22 @@ def _ended(extension, index, ended_at):
     }
 
 
-def _deliver(code, body, barrier, failures, answers):
-    raw = json.dumps(body).encode()
+def _headers(raw):
     stamp = str(int(time.time()))
-    headers = {"X-Coka-Timestamp": stamp, "X-Coka-Signature": signature.sign(SECRET, stamp, raw)}
+    return {"X-Coka-Timestamp": stamp, "X-Coka-Signature": signature.sign(SECRET, stamp, raw)}
+
+
+def _deliver(code, body, barrier, failures, answers, snapshot=True):
+    raw = json.dumps(body).encode()
+    headers = _headers(raw)
     first = True
     for _attempt in range(10):
         try:
             with _registry().cursor() as cr:
-                # The snapshot is taken before anyone commits, as in parallel requests.
-                cr.execute("SELECT 1")
+                if snapshot:
+                    # The snapshot is taken before anyone commits, as in parallel requests.
+                    cr.execute("SELECT 1")
+                # Without it, the request's first statement is the webhook's, as in Odoo.
                 if first:
                     first = False
                     barrier.wait()
@@ -106,13 +112,19 @@ def _deliver(code, body, barrier, failures, answers):
             failures.append(body["extension"])
 
 
-def _at_once(code, bodies):
-    """Deliver ``bodies`` in parallel transactions. :return: ``(failures, answers)``"""
+def _at_once(code, bodies, snapshots=None):
+    """Deliver ``bodies`` in parallel transactions, each with its snapshot taken before
+    the others start unless ``snapshots`` (one boolean a body) says not.
+
+    :return: ``(failures, answers)``
+    """
     failures, answers = [], []
     barrier = threading.Barrier(len(bodies))
     threads = [
-        threading.Thread(target=_deliver, args=(code, body, barrier, failures, answers))
-        for body in bodies
+        threading.Thread(
+            target=_deliver, args=(code, body, barrier, failures, answers, snapshot)
+        )
+        for body, snapshot in zip(bodies, snapshots or [True] * len(bodies), strict=True)
     ]
     for thread in threads:
         thread.start()
@@ -182,15 +194,17 @@ def test_calls_of_one_agent_ending_at_once_never_conflict_and_keep_the_latest_en
 
 def test_an_end_queued_while_its_ringing_is_applied_makes_one_call():
     """The first event of a new call applied at once and its ``call.ended`` queued, in
-    parallel transactions: one waits for the other on the first-event key and is replayed;
-    the call is written once, with both events, under the id both answers gave."""
+    parallel transactions: one waits for the other on the first-event key and is replayed
+    or stores nothing; the call is written once, with both events, under the id both
+    answers gave. The end is queued in the request's transaction, then (its statement the
+    request's first, as in Odoo) alone in autocommit."""
     code, numbers, _extension_ids = _world(1)
     now = datetime.now(UTC).replace(microsecond=0)
-    for index in range(4):
+    for index in range(8):
         ended = _ended(numbers[0], index, now + timedelta(seconds=30))
         ringing = {**ended, "event": "call.ringing", "event_id": uuid.uuid4().hex, "status": None}
         ringing["timestamp"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        failures, answers = _at_once(code, [ringing, ended])
+        failures, answers = _at_once(code, [ringing, ended], [True, index < 4])
         assert len(failures) <= 1
         assert [status for status, _answer in answers] == [200, 200]
         assert len({answer["call_id"] for _status, answer in answers}) == 1
@@ -202,6 +216,30 @@ def test_an_end_queued_while_its_ringing_is_applied_makes_one_call():
             [ended["call_id"]],
         )
         assert rows == [(answers[0][1]["call_id"], "answered", 2, True)]
+
+
+def test_a_lone_end_is_committed_by_its_own_statement():
+    """Queued as the request's first statement, a lone end is stored and committed alone
+    (autocommit, one round trip): a rollback of the request's transaction after it keeps
+    it, and the job writes its call."""
+    code, numbers, _extension_ids = _world(1)
+    now = datetime.now(UTC).replace(microsecond=0)
+    # The provider read once (it is cached in the worker, as under load).
+    assert _at_once(code, [_ended(numbers[0], 901, now)])[0] == []
+    body = _ended(numbers[0], 900, now)
+    raw = json.dumps(body).encode()
+    with _registry().cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        status, answer = env["coka.pbx.provider"]._coka_receive(
+            code, "webhook", _headers(raw), raw
+        )
+        cr.rollback()
+    assert (status, answer["queued"]) == (200, True)
+    stored = "SELECT state, reserved_call_id FROM coka_pbx_event WHERE event_ref = %s"
+    assert _rows(stored, [body["event_id"]]) == [("queued", answer["call_id"])]
+    _apply_queue()
+    call = "SELECT id, status FROM coka_pbx_call WHERE provider_call_id = %s"
+    assert _rows(call, [body["call_id"]]) == [(answer["call_id"], "answered")]
 
 
 def test_odoo_cron_runs_the_job_the_webhook_woke():

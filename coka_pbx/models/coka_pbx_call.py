@@ -346,7 +346,11 @@ class CokaPbxCall(models.Model):
         The same statement checks the job's trigger (``coka.pbx.event._coka_wake_sql``)
         unless this process did, for an event it queued, less than ``QUEUE_WAKE_SKIP``
         seconds ago (``coka.pbx.event._coka_wake_due``); the cron workers are woken after
-        the commit when it inserted one.
+        the commit when it inserted one. When it is the first statement of the request's
+        transaction (a lone ``call.ended``), it runs alone in autocommit
+        (``tools.autocommit.alone``): stored and committed in one round trip, before the
+        answer is made; a unique key it meets another request's uncommitted row on waits
+        for that request, then ``ON CONFLICT DO NOTHING`` stores nothing.
 
         :param statement: ``(columns, values) -> SQL``: an ``INSERT`` into
             ``coka_pbx_event`` of ``columns`` from ``values`` followed by the row's
@@ -373,22 +377,25 @@ class CokaPbxCall(models.Model):
         )
         Event = self.env["coka.pbx.event"]
         started = time.monotonic()
-        if Event._coka_wake_due():
-            [(reserved, woken)] = self._coka_execute(
-                SQL(
-                    """
-                    WITH queued AS (%s), wake AS (%s)
-                    SELECT (SELECT reserved_call_id FROM queued), (SELECT count(*) FROM wake)
-                    """,
-                    insert,
-                    Event._coka_wake_sql(SQL("queued")),
-                )
+        wake = Event._coka_wake_due()
+        if wake:
+            insert = SQL(
+                """
+                WITH queued AS (%s), wake AS (%s)
+                SELECT (SELECT reserved_call_id FROM queued), (SELECT count(*) FROM wake)
+                """,
+                insert,
+                Event._coka_wake_sql(SQL("queued")),
             )
-            if reserved:
-                Event._coka_wake_checked(started)
-        else:
+        # When first in its transaction (a lone end): committed alone, one round trip.
+        with autocommit.alone(self.env.cr):
             rows = self._coka_execute(insert)
-            reserved, woken = rows[0][0] if rows else None, 0
+        if wake:
+            [(reserved, woken)] = rows
+        else:
+            reserved, woken = (rows[0][0] if rows else None), 0
+        if reserved and wake:
+            Event._coka_wake_checked(started)
         if not reserved:
             return False
         if woken:
