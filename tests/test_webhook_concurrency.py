@@ -121,9 +121,7 @@ def _at_once(code, bodies, snapshots=None):
     failures, answers = [], []
     barrier = threading.Barrier(len(bodies))
     threads = [
-        threading.Thread(
-            target=_deliver, args=(code, body, barrier, failures, answers, snapshot)
-        )
+        threading.Thread(target=_deliver, args=(code, body, barrier, failures, answers, snapshot))
         for body, snapshot in zip(bodies, snapshots or [True] * len(bodies), strict=True)
     ]
     for thread in threads:
@@ -230,9 +228,7 @@ def test_a_lone_end_is_committed_by_its_own_statement():
     raw = json.dumps(body).encode()
     with _registry().cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        status, answer = env["coka.pbx.provider"]._coka_receive(
-            code, "webhook", _headers(raw), raw
-        )
+        status, answer = env["coka.pbx.provider"]._coka_receive(code, "webhook", _headers(raw), raw)
         cr.rollback()
     assert (status, answer["queued"]) == (200, True)
     stored = "SELECT state, reserved_call_id FROM coka_pbx_event WHERE event_ref = %s"
