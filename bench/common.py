@@ -85,11 +85,15 @@ def add_database_arguments(parser):
     return parser
 
 
-def add_common_arguments(parser):
-    """Options every benchmark of HTTP requests shares."""
+def add_common_arguments(parser, workers=2):
+    """Options every benchmark of HTTP requests shares; ``workers``: the default of
+    ``--workers``."""
     add_database_arguments(parser)
     parser.add_argument(
-        "--workers", type=int, default=2, help="Odoo HTTP worker processes (default 2)"
+        "--workers",
+        type=int,
+        default=workers,
+        help=f"Odoo HTTP worker processes (default {workers})",
     )
     parser.add_argument(
         "--warmup", type=int, default=200, help="requests per measurement not counted"

@@ -1,7 +1,8 @@
 """PERF-2: webhook ingestion (SPEC PBX-6), completed calls per second, against the same
 server's floor and the same run's raw PostgreSQL insert rate.
 
-One Odoo server (``--workers=2``, one cron worker) on ``coka_bench``. Each completed call
+One Odoo server (``--workers`` 2 × cores + 1 by default, Odoo's sizing rule; one cron
+worker) on ``coka_bench``. Each completed call
 is one signed ``call.ended`` event with a new ``call_id`` and ``event_id``: inbound, from a
 random bench partner's mobile (partner matching on the indexed E.164 keys), answered by one
 of the five bench agents, with ring and talk seconds. The webhook queues it (idempotency,
@@ -29,6 +30,7 @@ PostgreSQL (``measure.CpuMeter``), which share the machine's cores.
 
 import argparse
 import itertools
+import os
 import random
 import re
 import sys
@@ -56,9 +58,16 @@ FLOOR_TARGET = 0.50  # completed calls/s at c=8 over the floor's requests/s at c
 NAMES = ("floor", "webhook", "raw insert")
 
 
+# Odoo's sizing rule for HTTP workers (its deployment guide): 2 × cores + 1. A webhook's
+# request waits on PostgreSQL's flush of its commit, which the floor's does not; with fewer
+# workers than that, a core idles meanwhile (0.46-0.47 of the floor at --workers 2 on two
+# cores, bench/README.md).
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    common.add_common_arguments(parser)
+    common.add_common_arguments(parser, workers=WORKERS)
     return parser.parse_args()
 
 
