@@ -286,18 +286,14 @@ class CokaPbxCall(models.Model):
             provider,
             event,
             body,
-            lambda columns, values: SQL(
+            lambda values: SQL(
                 """
-                INSERT INTO coka_pbx_event (%(columns)s)
                 SELECT %(values)s, %(call)s, nextval('coka_pbx_call_id_seq')
                  WHERE NOT EXISTS (
                         SELECT 1 FROM coka_pbx_call
                          WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
                            AND company_id = %(company)s)
-                ON CONFLICT DO NOTHING
-                RETURNING reserved_call_id
                 """,
-                columns=columns,
                 values=values,
                 provider=provider.id,
                 call=event["call_id"],
@@ -320,18 +316,14 @@ class CokaPbxCall(models.Model):
             provider,
             event,
             body,
-            lambda columns, values: SQL(
+            lambda values: SQL(
                 """
-                INSERT INTO coka_pbx_event (%(columns)s)
                 SELECT %(values)s, NULL, q.reserved
                   FROM (SELECT CASE WHEN state = 'queued' THEN reserved_call_id END
                           FROM coka_pbx_event
                          WHERE provider_id = %(provider)s AND call_ref = %(call)s) AS q(reserved)
                  WHERE q.reserved IS NOT NULL
-                ON CONFLICT DO NOTHING
-                RETURNING reserved_call_id
                 """,
-                columns=columns,
                 values=values,
                 provider=provider.id,
                 call=event["call_id"],
@@ -340,7 +332,7 @@ class CokaPbxCall(models.Model):
         return answer if answer is not False else {"ok": True, "duplicate": True}
 
     @api.model
-    def _coka_queue_insert(self, provider, event, body, statement):
+    def _coka_queue_insert(self, provider, event, body, rows):
         """Run the statement that queues ``event`` with its body, and trigger the job.
 
         The same statement checks the job's trigger (``coka.pbx.event._coka_wake_sql``)
@@ -352,9 +344,9 @@ class CokaPbxCall(models.Model):
         answer is made; a unique key it meets another request's uncommitted row on waits
         for that request, then ``ON CONFLICT DO NOTHING`` stores nothing.
 
-        :param statement: ``(columns, values) -> SQL``: an ``INSERT`` into
-            ``coka_pbx_event`` of ``columns`` from ``values`` followed by the row's
-            ``call_ref`` and reserved id, ``RETURNING reserved_call_id``
+        :param rows: ``values -> SQL``: the ``SELECT`` of the row to insert into
+            ``coka_pbx_event``: ``values`` (provider, event id, kind, date, state and body),
+            then its ``call_ref`` and reserved call id; no row, nothing stored
         :return: the JSON answer; ``False`` when nothing was stored, ``None`` when the body
             is not text
         """
@@ -362,18 +354,22 @@ class CokaPbxCall(models.Model):
             payload = body.decode()
         except UnicodeDecodeError:
             return None
-        insert = statement(
-            SQL(
-                "provider_id, event_ref, event, received_date, state, payload, call_ref,"
-                " reserved_call_id"
-            ),
-            SQL(
-                "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
-                provider.id,
-                event["event_id"],
-                event["event"],
-                payload,
-            ),
+        values = SQL(
+            "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
+            provider.id,
+            event["event_id"],
+            event["event"],
+            payload,
+        )
+        insert = SQL(
+            """
+            INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date, state,
+                                        payload, call_ref, reserved_call_id)
+            %s
+            ON CONFLICT DO NOTHING
+            RETURNING reserved_call_id
+            """,
+            rows(values),
         )
         Event = self.env["coka.pbx.event"]
         started = time.monotonic()
@@ -389,11 +385,11 @@ class CokaPbxCall(models.Model):
             )
         # When first in its transaction (a lone end): committed alone, one round trip.
         with autocommit.alone(self.env.cr):
-            rows = self._coka_execute(insert)
+            result = self._coka_execute(insert)
         if wake:
-            [(reserved, woken)] = rows
+            [(reserved, woken)] = result
         else:
-            reserved, woken = (rows[0][0] if rows else None), 0
+            reserved, woken = (result[0][0] if result else None), 0
         if reserved and wake:
             Event._coka_wake_checked(started)
         if not reserved:
