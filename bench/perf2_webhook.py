@@ -60,8 +60,7 @@ NAMES = ("floor", "webhook", "raw insert")
 
 # Odoo's sizing rule for HTTP workers (its deployment guide): 2 × cores + 1. A webhook's
 # request waits on PostgreSQL's flush of its commit, which the floor's does not; with fewer
-# workers than that, a core idles meanwhile (0.46-0.47 of the floor at --workers 2 on two
-# cores, bench/README.md).
+# workers than that, a core idles meanwhile (bench/README.md, PERF-2).
 WORKERS = 2 * (os.cpu_count() or 1) + 1
 
 

@@ -53,6 +53,8 @@ STATE_FIELDS = (
     "partner_id",
     "talk_seconds",
 )
+# The stored computed fields of a call row written by SQL (_coka_computed_sql).
+COMPUTED_FIELDS = ("too_long", "customer_type")
 
 
 class CokaPbxCall(models.Model):
@@ -286,15 +288,14 @@ class CokaPbxCall(models.Model):
             provider,
             event,
             body,
-            lambda values: SQL(
+            SQL(
                 """
-                SELECT %(values)s, %(call)s, nextval('coka_pbx_call_id_seq')
+                %(call)s, nextval('coka_pbx_call_id_seq')
                  WHERE NOT EXISTS (
                         SELECT 1 FROM coka_pbx_call
                          WHERE provider_id = %(provider)s AND provider_call_id = %(call)s
                            AND company_id = %(company)s)
                 """,
-                values=values,
                 provider=provider.id,
                 call=event["call_id"],
                 company=company.id,
@@ -316,15 +317,14 @@ class CokaPbxCall(models.Model):
             provider,
             event,
             body,
-            lambda values: SQL(
+            SQL(
                 """
-                SELECT %(values)s, NULL, q.reserved
+                NULL, q.reserved
                   FROM (SELECT CASE WHEN state = 'queued' THEN reserved_call_id END
                           FROM coka_pbx_event
                          WHERE provider_id = %(provider)s AND call_ref = %(call)s) AS q(reserved)
                  WHERE q.reserved IS NOT NULL
                 """,
-                values=values,
                 provider=provider.id,
                 call=event["call_id"],
             ),
@@ -332,7 +332,7 @@ class CokaPbxCall(models.Model):
         return answer if answer is not False else {"ok": True, "duplicate": True}
 
     @api.model
-    def _coka_queue_insert(self, provider, event, body, rows):
+    def _coka_queue_insert(self, provider, event, body, rest):
         """Run the statement that queues ``event`` with its body, and trigger the job.
 
         The same statement checks the job's trigger (``coka.pbx.event._coka_wake_sql``)
@@ -344,9 +344,9 @@ class CokaPbxCall(models.Model):
         answer is made; a unique key it meets another request's uncommitted row on waits
         for that request, then ``ON CONFLICT DO NOTHING`` stores nothing.
 
-        :param rows: ``values -> SQL``: the ``SELECT`` of the row to insert into
-            ``coka_pbx_event``: ``values`` (provider, event id, kind, date, state and body),
-            then its ``call_ref`` and reserved call id; no row, nothing stored
+        :param SQL rest: what follows the stored row's provider, event id, kind, date,
+            state and body in its ``SELECT``: its ``call_ref`` and reserved call id, then
+            any ``FROM`` / ``WHERE`` (no row selected, nothing stored)
         :return: the JSON answer; ``False`` when nothing was stored, ``None`` when the body
             is not text
         """
@@ -354,22 +354,19 @@ class CokaPbxCall(models.Model):
             payload = body.decode()
         except UnicodeDecodeError:
             return None
-        values = SQL(
-            "%s, %s, %s, now() at time zone 'UTC', 'queued', %s",
-            provider.id,
-            event["event_id"],
-            event["event"],
-            payload,
-        )
         insert = SQL(
             """
             INSERT INTO coka_pbx_event (provider_id, event_ref, event, received_date, state,
                                         payload, call_ref, reserved_call_id)
-            %s
+            SELECT %s, %s, %s, now() at time zone 'UTC', 'queued', %s, %s
             ON CONFLICT DO NOTHING
             RETURNING reserved_call_id
             """,
-            rows(values),
+            provider.id,
+            event["event_id"],
+            event["event"],
+            payload,
+            rest,
         )
         Event = self.env["coka.pbx.event"]
         started = time.monotonic()
@@ -611,27 +608,21 @@ class CokaPbxCall(models.Model):
         """Insert new calls in one statement: ``rows`` are ``(id, values)``; a column a row
         has no value for is left empty (the table has no column default but the id's).
 
-        The rows are a ``VALUES`` list, its first row typed, joined to their hotline and
-        contact for the stored computed fields (``too_long``, ``customer_type``, as
-        :meth:`_coka_row_parts` computes them for one row): the statement is planned once
-        whatever the number of rows, where a sub-select a row would be planned for each.
+        The rows are a ``VALUES`` list, its first row typed, and the stored computed fields
+        (:meth:`_coka_computed_sql`) are expressions over its columns: the statement is
+        planned once whatever the number of rows, where sub-selects over each row's
+        constants would be planned for each.
 
         :return: dict id -> ``(too_long, customer_type, panel row)``
         """
-        fields = self._fields
         names = list(dict.fromkeys(name for _call_id, values in rows for name in values))
         for name in ("hotline_id", "partner_id", "talk_seconds"):
             if name not in names:
                 names.append(name)
-        types = [SQL(fields[name].column_type[1]) for name in names]
+        types = [SQL(self._fields[name].column_type[1]) for name in names]
 
         def cells(values):
-            return tuple(
-                None
-                if values.get(name) is False and fields[name].type != "boolean"
-                else values.get(name)
-                for name in names
-            )
+            return tuple(self._coka_column_value(name, values.get(name)) for name in names)
 
         # The first row's constants carry their column's type; the others' take it from
         # theirs (PostgreSQL types a VALUES column as a UNION's), each row one parameter.
@@ -647,28 +638,26 @@ class CokaPbxCall(models.Model):
             ),
             *(SQL("%s", (call_id, *cells(values))) for call_id, values in rows[1:]),
         ]
-        columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        computed = self._coka_computed_sql(
+            SQL("COALESCE(v.talk_seconds, 0)"), SQL("v.hotline_id"), SQL("v.partner_id")
+        )
         panel, joins = self._coka_panel_sql()
         result = self._coka_execute(
             SQL(
                 """
                 WITH c AS (
                     INSERT INTO coka_pbx_call (id, create_uid, create_date, write_uid,
-                                               write_date, too_long, customer_type, %(columns)s)
+                                               write_date, %(computed_columns)s, %(columns)s)
                     SELECT v.id, %(uid)s, now() at time zone 'UTC', %(uid)s,
-                           now() at time zone 'UTC',
-                           COALESCE(h.too_long_minutes > 0
-                                    AND COALESCE(v.talk_seconds, 0) > h.too_long_minutes * 60,
-                                    false),
-                           p.coka_customer_type, %(v_columns)s
+                           now() at time zone 'UTC', %(computed)s, %(v_columns)s
                       FROM (VALUES %(lines)s) AS v(id, %(columns)s)
-                      LEFT JOIN coka_pbx_hotline h ON h.id = v.hotline_id
-                      LEFT JOIN res_partner p ON p.id = v.partner_id
                     RETURNING *
                 )
                 SELECT c.id, c.too_long, c.customer_type, %(panel)s FROM c %(joins)s
                 """,
-                columns=columns,
+                computed_columns=SQL(", ").join(SQL.identifier(name) for name in COMPUTED_FIELDS),
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                computed=SQL(", ").join(computed),
                 v_columns=SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
                 uid=self.env.uid,
                 lines=SQL(", ").join(lines),
@@ -1169,48 +1158,46 @@ class CokaPbxCall(models.Model):
 
     @api.model
     def _coka_row_sql(self, values, merged):
-        """Columns and value expressions of a call row (:meth:`_coka_row_parts`), each
-        joined, for ``INSERT`` and ``UPDATE``."""
-        names, expressions = self._coka_row_parts(values, merged)
+        """Columns and value expressions of a call row, each joined, for ``INSERT`` and
+        ``UPDATE``: ``values``, then ``write_uid`` / ``write_date`` and the stored computed
+        fields (:meth:`_coka_computed_sql`) of ``merged``, the call after the write."""
+        names = [*values, "write_uid", "write_date", *COMPUTED_FIELDS]
+        expressions = [
+            *(SQL("%s", self._coka_column_value(name, value)) for name, value in values.items()),
+            SQL("%s", self.env.uid),
+            SQL("now() at time zone 'UTC'"),
+            *self._coka_computed_sql(
+                SQL("%s", merged.get("talk_seconds") or 0),
+                SQL("%s", merged.get("hotline_id") or None),
+                SQL("%s", merged.get("partner_id") or None),
+            ),
+        ]
         return (
             SQL(", ").join(SQL.identifier(name) for name in names),
             SQL(", ").join(expressions),
         )
 
     @api.model
-    def _coka_row_parts(self, values, merged):
-        """The column names and value expressions of a call row: ``values``, then
-        ``write_uid`` / ``write_date`` and the stored computed fields the ORM would
-        recompute: ``too_long`` (talk time against the hotline's limit) and
-        ``customer_type`` (the customer's type), from ``merged``, the call after the write.
+    def _coka_column_value(self, name, value):
+        """The column value of field ``name``'s cache value (``False`` is NULL but for a
+        boolean)."""
+        return None if value is False and self._fields[name].type != "boolean" else value
 
-        :return: ``(names, expressions)``, two lists
-        """
-        fields = self._fields
-        names = list(values)
-        expressions = [
-            SQL(
-                "%s",
-                None if value is False and fields[name].type != "boolean" else value,
-            )
-            for name, value in values.items()
-        ]
-        names += ["write_uid", "write_date", "too_long", "customer_type"]
-        expressions += [
-            SQL("%s", self.env.uid),
-            SQL("now() at time zone 'UTC'"),
+    @api.model
+    def _coka_computed_sql(self, talk_seconds, hotline_id, partner_id):
+        """The stored computed fields the ORM would recompute on a call row written by SQL
+        (:data:`COMPUTED_FIELDS`), as expressions over the row's talk time, hotline and
+        contact (SQL): ``too_long`` (talk time against the hotline's limit, as
+        :meth:`_compute_too_long`) and ``customer_type`` (the contact's type)."""
+        return [
             SQL(
                 "COALESCE((SELECT h.too_long_minutes > 0 AND %s > h.too_long_minutes * 60"
                 " FROM coka_pbx_hotline h WHERE h.id = %s), false)",
-                merged.get("talk_seconds") or 0,
-                merged.get("hotline_id") or None,
+                talk_seconds,
+                hotline_id,
             ),
-            SQL(
-                "(SELECT p.coka_customer_type FROM res_partner p WHERE p.id = %s)",
-                merged.get("partner_id") or None,
-            ),
+            SQL("(SELECT p.coka_customer_type FROM res_partner p WHERE p.id = %s)", partner_id),
         ]
-        return names, expressions
 
     @api.model
     def _coka_lock_call(self, provider, event):
